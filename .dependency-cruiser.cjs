@@ -1,0 +1,31 @@
+/** Layer rules from DESIGN.md: main → entrypoints → domain → lib, main → adapters → domain. */
+module.exports = {
+  forbidden: [
+    { name: 'domain-no-frameworks', severity: 'error',
+      comment: 'domain imports lib/ and other domain modules only: no framework, driver or I/O module',
+      from: { path: '^src/domain' },
+      to: { path: '(^src/(adapters|entrypoints|main|config))|node_modules/(fastify|kysely|pg|better-sqlite3|ldapts|nodemailer|commander|pino|@fastify)|^(node:)?(fs|fs/promises|child_process|net|http|https|process)$', dependencyTypes: ['local', 'npm', 'core', 'npm-no-pkg', 'aliased-subpath-import'] } },
+    { name: 'domain-via-index', severity: 'error',
+      comment: "a domain module uses another domain module through its index.ts only",
+      from: { path: '^src/domain/([^/]+)/' },
+      to: { path: '^src/domain/([^/]+)/.+', pathNot: ['^src/domain/$1/', '^src/domain/[^/]+/index\\.ts$', '^src/domain/[^/]+\\.ts$'] } },
+    { name: 'lib-is-a-leaf', severity: 'error',
+      comment: 'lib/ holds building blocks with no knowledge of the product',
+      from: { path: '^src/lib' }, to: { path: '^src/(domain|adapters|entrypoints|main|config)' } },
+    { name: 'entrypoints-no-adapters', severity: 'error',
+      comment: 'inbound edges reach storage and keys through domain services only',
+      from: { path: '^src/entrypoints' }, to: { path: '^src/(adapters|main)' } },
+    { name: 'adapters-not-entrypoints', severity: 'error',
+      from: { path: '^src/adapters' }, to: { path: '^src/(entrypoints|main)' } },
+    { name: 'only-config-reads-env', severity: 'error',
+      comment: 'process.env is read by src/config only; enforced for imports of node:process here and by lint for the global',
+      from: { path: '^src/(domain|lib)' }, to: { path: '^(node:)?process$', dependencyTypes: ['core'] } },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * The tables as Kysely sees them, and how domain values map onto their columns. The same types serve
+ * both dialects: SQLite returns ISO-8601 text and 0/1 where PostgreSQL returns Date and boolean, so
+ * the read side of those columns is a union and the repositories read them through `dateFrom`/`flagFrom`.
+ * Writes use ISO-8601 UTC text with milliseconds for instants (PostgreSQL parses it into timestamptz)
+ * and 0/1 for flags (PostgreSQL parses '1'/'0' into boolean), so no repository branches on the dialect.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An instant: `text` (ISO-8601 UTC, milliseconds) in SQLite, `timestamptz` in PostgreSQL. */
+export type Instant = ColumnType<Date | string, string, string>;
+/** A flag: `integer` 0/1 in SQLite, `boolean` in PostgreSQL. */
+export type Flag = ColumnType<boolean | number, number, number>;
+
+export interface SubscribersTable {
+  /** Insertion order; keys the newest-first listing. */
+  seq: Generated<number>;
+  id: string;
+  display_name: string | null;
+  status: string;
+  created_at: Instant;
+}
+
+export interface MailboxesTable {
+  /** Lower case; the primary key makes an address belong to one subscriber only. */
+  address: string;
+  subscriber_id: string;
+  is_primary: Flag;
+  /** The order the mailboxes were given in (the order SANs are written in). */
+  position: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  subscriber_id: string;
+  name: string;
+  status: string;
+  created_at: Instant;
+}
+
+export interface CertificatesTable {
+  /** Insertion order; keys the newest-first listing and its cursor. */
+  seq: Generated<number>;
+  serial: string;
+  issuer_id: string;
+  subject: string;
+  /** The rfc822Name SANs as a JSON array, in certificate order; searchable copy in certificate_emails. */
+  emails: string;
+  not_before: Instant;
+  not_after: Instant;
+  profile: string;
+  status: string;
+  revoked_at: Instant | null;
+  revocation_reason: string | null;
+  subscriber_id: string | null;
+  device_id: string | null;
+  fingerprint: string;
+  public_key_hash: string;
+  der: Buffer;
+  created_at: Instant;
+}
+
+/** One row per (address, certificate): the index a search by e-mail address will use. */
+export interface CertificateEmailsTable {
+  address: string;
+  certificate_seq: number;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: Instant;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** Canonical JSON (sorted keys), exactly the text the record's hash covers. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A single row (id = 1): the newest record's seq and hash; genesis is seq 0 and 64 zeros. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface OperatorsTable {
+  id: string;
+  name: string;
+  role: string;
+  status: string;
+  token_hash: string;
+  created_at: Instant;
+}
+
+export interface CaIdentitiesTable {
+  id: string;
+  role: string;
+  issuer_id: string;
+  certificate: Buffer;
+  key_id: string;
+  active: Flag;
+  created_at: Instant;
+}
+
+/** Software keys: the private key only ever sealed under the master key (see adapters/keys). */
+export interface KeysTable {
+  id: string;
+  label: string;
+  algorithm: string;
+  public_key: Buffer;
+  sealed: Buffer;
+  created_at: Instant;
+}
+
+export interface Database {
+  subscribers: SubscribersTable;
+  mailboxes: MailboxesTable;
+  devices: DevicesTable;
+  certificates: CertificatesTable;
+  certificate_emails: CertificateEmailsTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+  operators: OperatorsTable;
+  ca_identities: CaIdentitiesTable;
+  keys: KeysTable;
+}
+
+/** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */
+export function instant(date: Date): string {
+  return date.toISOString();
+}
+
+export function dateFrom(value: Date | string): Date {
+  return new Date(value);
+}
+
+export function flag(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+export function flagFrom(value: boolean | number): boolean {
+  return value === true || value === 1;
+}

@@ -1,0 +1,51 @@
+/**
+ * What the storage adapter hands the composition root: every repository the domain's ports ask for,
+ * as a unit of work (reads outside a transaction, writes inside one), plus the sealed-key table the
+ * software key store uses, which lives outside the domain's units of work.
+ */
+import type { Kysely } from 'kysely';
+import type { OperatorRepository } from '../../domain/access/index.js';
+import type { AuditRepository } from '../../domain/audit/index.js';
+import type { IdentityRepository } from '../../domain/ca/index.js';
+import type { CertificateRepository } from '../../domain/inventory/index.js';
+import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
+import type { UnitOfWork } from '../../domain/unit-of-work.js';
+import type { KeyBlobRepository } from '../keys/key-blob.js';
+import { KyselyAuditRepository } from './audit-repository.js';
+import { KyselyCertificateRepository } from './certificate-repository.js';
+import { KyselyDeviceRepository } from './device-repository.js';
+import { KyselyIdentityRepository } from './identity-repository.js';
+import { KyselyOperatorRepository } from './operator-repository.js';
+import type { Database, Dialect } from './schema.js';
+import { KyselySubscriberRepository } from './subscriber-repository.js';
+
+export interface Repositories {
+  subscribers: SubscriberRepository;
+  devices: DeviceRepository;
+  certificates: CertificateRepository;
+  audit: AuditRepository;
+  operators: OperatorRepository;
+  identities: IdentityRepository;
+}
+
+/**
+ * On SQLite a transaction holds the one connection until it ends: inside `transaction(work)`, use the
+ * repositories `work` is given, never `read` or a nested `transaction` (they would wait for ever).
+ */
+export interface Store extends UnitOfWork<Repositories> {
+  readonly dialect: Dialect;
+  keyBlobs: KeyBlobRepository;
+  close(): Promise<void>;
+}
+
+/** The repositories bound to one executor: the database itself, or an open transaction. */
+export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Repositories {
+  return {
+    subscribers: new KyselySubscriberRepository(db),
+    devices: new KyselyDeviceRepository(db),
+    certificates: new KyselyCertificateRepository(db),
+    audit: new KyselyAuditRepository(db, dialect),
+    operators: new KyselyOperatorRepository(db),
+    identities: new KyselyIdentityRepository(db),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The one configuration schema: types, defaults, documentation and environment names all come from
+ * here. Every leaf has an env name derived from its path (`ca.keyAlgorithm` → MCMS_CA_KEY_ALGORITHM,
+ * `profiles.smime-signing.validityDays` → MCMS_PROFILES_SMIME_SIGNING_VALIDITY_DAYS).
+ */
+import { z } from 'zod';
+import { KEY_ALGORITHMS } from '../domain/ca/index.js';
+import type { ProfileId } from '../domain/policy/index.js';
+import { GENERATIONS, MAX_VALIDITY_DAYS, profileSettingsProblem, VALIDATION_TYPES } from '../domain/policy/index.js';
+
+const days = (fallback: number, what: string) =>
+  z.number().int().min(1).max(36_600).default(fallback).describe(`validity of ${what}, in days`);
+
+function profile(id: ProfileId, generation: (typeof GENERATIONS)[number], validityDays: number) {
+  return z
+    .object({
+      generation: z.enum(GENERATIONS).default(generation).describe(`S/MIME BR generation of ${id} certificates`),
+      validityDays: z.number().int().min(1).max(MAX_VALIDITY_DAYS).default(validityDays)
+        .describe(`validity of ${id} certificates, in days (at most ${MAX_VALIDITY_DAYS})`),
+    })
+    .default({ generation, validityDays })
+    .superRefine((value, ctx) => {
+      const problem = profileSettingsProblem(id, value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['generation'] });
+    });
+}
+
+export const configSchema = z.object({
+  dataDir: z.string().min(1).default('./data').describe('directory for the SQLite database, the master key and other state'),
+  host: z.string().min(1).default('127.0.0.1').describe('address the HTTP server listens on (0.0.0.0 or :: to serve devices on the network)'),
+  port: z.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional()
+    .describe('public URL of this server, put into certificates (CRL, AIA) and profiles; default http://localhost:PORT'),
+  databaseUrl: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://').optional()
+    .describe('database: postgres://user@host/db for PostgreSQL; default sqlite:DATA_DIR/mcms.db'),
+  masterKey: z.string().optional().describe('master key for keys at rest (32 bytes, base64 or hex); default DATA_DIR/master.key'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+  trustProxy: z.boolean().default(false).describe('trust X-Forwarded-* headers from a reverse proxy'),
+  bodyLimit: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024).describe('largest request body accepted, in bytes'),
+  ca: z.object({
+    keyAlgorithm: z.enum(KEY_ALGORITHMS).default('rsa-2048').describe('key algorithm of the root and issuing CA (set before `mcms init`)'),
+    rootName: z.string().min(1).max(64).default('mcms Root CA').describe('common name of the root CA'),
+    issuingName: z.string().min(1).max(64).default('mcms Issuing CA').describe('common name of the issuing CA'),
+    organization: z.string().min(1).max(64).optional().describe('organizationName in CA names and sponsor-validated subjects'),
+    organizationIdentifier: z.string().min(1).max(64).optional().describe('organizationIdentifier for sponsor-validated subjects'),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter code').optional().describe('countryName in CA names'),
+    rootValidityDays: days(7305, 'the root CA'),
+    issuingValidityDays: days(3652, 'the issuing CA'),
+    serviceValidityDays: days(730, 'the SCEP RA and profile-signing certificates'),
+    ocspSignerValidityDays: days(365, 'the OCSP signer certificate'),
+  }).prefault({}),
+  certificates: z.object({
+    validation: z.enum(VALIDATION_TYPES).default('mailbox')
+      .describe('S/MIME BR validation type: mailbox (CN = mailbox) or sponsor (CN = name, O = organization)'),
+  }).prefault({}),
+  profiles: z.object({
+    'smime-signing': profile('smime-signing', 'strict', 365),
+    'smime-encryption': profile('smime-encryption', 'strict', 730),
+    'smime-dual': profile('smime-dual', 'strict', 365),
+    'device-auth': profile('device-auth', 'multipurpose', 365),
+  }).prefault({}),
+}).superRefine((config, ctx) => {
+  if (config.certificates.validation === 'sponsor' && !config.ca.organization) {
+    ctx.addIssue({ code: 'custom', path: ['ca', 'organization'], message: 'is required when certificates.validation is sponsor' });
+  }
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema> & { baseUrl: string; databaseUrl: string }>;

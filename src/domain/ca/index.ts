@@ -1,0 +1,14 @@
+export type { CaIdentity, HashName, IdentityRole, KeyAlgorithm, SigningKey } from './model.js';
+export { KEY_ALGORITHMS } from './model.js';
+export type { CaErrorCode } from './errors.js';
+export { CA_ERRORS } from './errors.js';
+export type { IdentityRepository, KeyStore } from './ports.js';
+export type { PublicationUrls } from './publication-urls.js';
+export { publicationUrls } from './publication-urls.js';
+export type { IssuanceRequest, IssuedCertificate, PreparedCertificate } from './issuing-authority.js';
+export { IssuingAuthority } from './issuing-authority.js';
+export type { HierarchySettings } from './hierarchy-plan.js';
+export type { HierarchyDeps } from './initialize-hierarchy.js';
+export { initializeHierarchy } from './initialize-hierarchy.js';
+export type { IdentitySummary } from './describe-hierarchy.js';
+export { certificationPath, describeHierarchy, summariseIdentity } from './describe-hierarchy.js';

@@ -1,0 +1,15 @@
+/**
+ * Every stable error code the domain can raise, in one union, so that each edge's mapping table can be
+ * checked for completeness by the compiler (`satisfies Record<ErrorCode, …>`).
+ */
+import { ACCESS_ERRORS } from './access/index.js';
+import { CA_ERRORS } from './ca/index.js';
+import { ENROLLMENT_ERRORS } from './enrollment/index.js';
+import { INVENTORY_ERRORS } from './inventory/index.js';
+import { POLICY_ERRORS } from './policy/index.js';
+import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
+
+export const ERROR_CODES = [
+  ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,9 @@
+export const SUBSCRIBER_ERRORS = [
+  'subscriber.not-found',
+  'subscriber.disabled',
+  'mailbox.invalid',
+  'mailbox.taken',
+  'device.not-found',
+  'device.invalid',
+] as const;
+export type SubscriberErrorCode = (typeof SUBSCRIBER_ERRORS)[number];

@@ -1,0 +1,10 @@
+export type { Device, Mailbox, Subscriber } from './model.js';
+export { mailboxAddresses, primaryMailbox } from './model.js';
+export type { SubscriberErrorCode } from './errors.js';
+export { SUBSCRIBER_ERRORS } from './errors.js';
+export type { DeviceRepository, SubscriberRepository } from './ports.js';
+export { normaliseMailbox } from './mailbox-address.js';
+export type { NewSubscriber, SubscriberDeps } from './manage-subscribers.js';
+export { addSubscriber, findSubscriber, listSubscribers, showSubscriber } from './manage-subscribers.js';
+export type { DeviceDeps } from './manage-devices.js';
+export { addDevice, findSubscriberDevice, listDevices } from './manage-devices.js';

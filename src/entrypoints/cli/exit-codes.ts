@@ -1,0 +1,45 @@
+/**
+ * The CLI's one mapping from domain error codes to exit codes (sysexits.h where one fits), so scripts
+ * can tell "you asked for something that isn't there" from "you may not" from "the input is bad".
+ */
+import type { ErrorCode } from '../../domain/error-codes.js';
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 64, // EX_USAGE
+  dataError: 65, // EX_DATAERR: bad input data (CSR, mailbox, …)
+  notFound: 66, // EX_NOINPUT: the named thing does not exist
+  software: 70, // EX_SOFTWARE: internal error
+  conflict: 73, // EX_CANTCREAT: it exists already
+  noPermission: 77, // EX_NOPERM
+  config: 78, // EX_CONFIG
+} as const;
+
+export const EXIT_CODES = {
+  'auth.missing-token': EXIT.noPermission,
+  'auth.invalid-token': EXIT.noPermission,
+  'auth.forbidden': EXIT.noPermission,
+  'operator.exists': EXIT.conflict,
+  'operator.not-found': EXIT.notFound,
+  'operator.invalid-role': EXIT.usage,
+  'operator.invalid-name': EXIT.usage,
+  'operator.last-admin': EXIT.failure,
+  'ca.not-initialized': EXIT.config,
+  'ca.already-issued': EXIT.software,
+  'ca.lint-failed': EXIT.software,
+  'csr.malformed': EXIT.dataError,
+  'csr.bad-signature': EXIT.dataError,
+  'certificate.not-found': EXIT.notFound,
+  'certificate.serial-taken': EXIT.software,
+  'certificate.invalid-filter': EXIT.usage,
+  'profile.unknown': EXIT.usage,
+  'profile.invalid': EXIT.config,
+  'key.rejected': EXIT.dataError,
+  'subscriber.not-found': EXIT.notFound,
+  'subscriber.disabled': EXIT.failure,
+  'mailbox.invalid': EXIT.dataError,
+  'mailbox.taken': EXIT.conflict,
+  'device.not-found': EXIT.notFound,
+  'device.invalid': EXIT.dataError,
+} as const satisfies Record<ErrorCode, number>;

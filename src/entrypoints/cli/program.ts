@@ -1,0 +1,74 @@
+/**
+ * The `mcms` command (commander). Each command group lives in commands/; this file sets the global
+ * options and turns every failure into one line on stderr and a meaningful exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../../config/index.js';
+import { isDomainError } from '../../domain/errors.js';
+import type { ErrorCode } from '../../domain/error-codes.js';
+import type { CliEnvironment, CommandContext, GlobalOptions } from './context.js';
+import { CliError } from './context.js';
+import { EXIT, EXIT_CODES } from './exit-codes.js';
+import { registerCertificates } from './commands/cert.js';
+import { registerConfig } from './commands/config.js';
+import { registerInit } from './commands/init.js';
+import { registerOperators } from './commands/operator.js';
+import { registerServe } from './commands/serve.js';
+import { registerSubscribers } from './commands/subscriber.js';
+
+export function buildProgram(env: CliEnvironment, version: string): Command {
+  const program = new Command('mcms')
+    .description('Mobile Certificate Management System: S/MIME certificates for phones, tablets and desktops')
+    .version(version)
+    .option('--data-dir <dir>', 'data directory (MCMS_DATA_DIR, default ./data)')
+    .option('--config <file>', 'config file, JSON or YAML (MCMS_CONFIG, default ./mcms.config.json if present)')
+    .option('--json', 'machine-readable output: one JSON document on stdout')
+    .option('--token <token>', 'act as the operator with this API token (MCMS_TOKEN); default: the local administrator')
+    .showHelpAfterError('(run mcms --help for usage)')
+    .configureOutput({
+      writeOut: (s) => env.stdout.write(s),
+      writeErr: (s) => env.stderr.write(s),
+    })
+    .exitOverride();
+  const context = (): CommandContext => ({ env, globals: program.opts<GlobalOptions>() });
+  registerInit(program, context);
+  registerServe(program, context);
+  registerSubscribers(program, context);
+  registerCertificates(program, context);
+  registerOperators(program, context);
+  registerConfig(program, context);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runProgram(env: CliEnvironment, version: string, argv: string[]): Promise<number> {
+  const program = buildProgram(env, version);
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(env, error);
+  }
+}
+
+function reportFailure(env: CliEnvironment, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message already (or help, for --help / --version).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const say = (message: string) => env.stderr.write(`mcms: ${message}\n`);
+  if (isDomainError(error)) {
+    say(error.message);
+    return EXIT_CODES[error.code as ErrorCode] ?? EXIT.failure;
+  }
+  if (error instanceof CliError) {
+    say(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    say(error.message);
+    return EXIT.config;
+  }
+  say(`internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+  return EXIT.software;
+}

@@ -1,0 +1,75 @@
+/**
+ * What the inbound edges (HTTP, CLI, jobs) can ask of mcms: the domain's use cases with their
+ * dependencies bound. `main/` builds it from config and adapters; the edges never see an adapter.
+ */
+import type { Clock } from '../lib/clock.js';
+import type { Operator, Principal } from '../domain/access/index.js';
+import type { AuditVerification } from '../domain/audit/index.js';
+import type { CaIdentity, IdentitySummary } from '../domain/ca/index.js';
+import type { CsrIssuance } from '../domain/enrollment/index.js';
+import type { CertificateQuery, CertificateRecord } from '../domain/inventory/index.js';
+import type { CertificateProfile } from '../domain/policy/index.js';
+import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
+import type { Page, PageRequest } from '../domain/unit-of-work.js';
+
+export interface PublicSettings {
+  baseUrl: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  database: 'sqlite' | 'postgres';
+  bodyLimit: number;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export interface InitResult {
+  created: boolean;
+  identities: IdentitySummary[];
+  /** The first administrator's token; present only on the run that created it. */
+  adminToken: string | null;
+}
+
+export interface Mcms {
+  readonly settings: PublicSettings;
+  readonly clock: Clock;
+  /** The person at the console of this machine: may do everything an admin may, audited as `local:<user>`. */
+  localPrincipal(): Principal;
+  authenticate(token: string | undefined): Promise<Principal>;
+
+  ca: {
+    init(principal: Principal): Promise<InitResult>;
+    show(principal: Principal): Promise<{ identities: IdentitySummary[]; chain: Buffer[] }>;
+    /** Public: CA certificates by id, for AIA caIssuers and GetCACert. */
+    identity(id: string): Promise<CaIdentity | null>;
+    profiles(): CertificateProfile[];
+  };
+  subscribers: {
+    add(principal: Principal, input: NewSubscriber): Promise<Subscriber>;
+    show(principal: Principal, key: string): Promise<Subscriber>;
+    list(principal: Principal, filter: { status?: Subscriber['status'] }, page: PageRequest): Promise<Page<Subscriber>>;
+  };
+  devices: {
+    add(principal: Principal, input: { subscriber: string; name: string }): Promise<Device>;
+    list(principal: Principal, subscriber: string): Promise<{ subscriber: Subscriber; devices: Device[] }>;
+  };
+  certificates: {
+    issue(principal: Principal, input: CsrIssuance): Promise<CertificateRecord>;
+    list(principal: Principal, query: CertificateQuery, page: PageRequest): Promise<Page<CertificateRecord>>;
+    show(principal: Principal, serial: string): Promise<CertificateRecord>;
+  };
+  operators: {
+    add(principal: Principal, input: { name: string; role: string }): Promise<{ operator: Operator; token: string }>;
+    list(principal: Principal): Promise<Operator[]>;
+    disable(principal: Principal, name: string): Promise<Operator>;
+    rotateToken(principal: Principal, name: string): Promise<{ operator: Operator; token: string }>;
+  };
+  audit: {
+    verify(principal: Principal): Promise<AuditVerification>;
+  };
+  health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
+  close(): Promise<void>;
+}
+
+/** Opens mcms for an edge; `init` creates the data directory and master key when missing. */
+export type OpenMcms = (options: { init: boolean }) => Promise<Mcms>;

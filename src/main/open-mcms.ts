@@ -1,0 +1,135 @@
+/**
+ * The composition root: config → adapters → domain services → the `Mcms` facade the edges use.
+ * Nothing else in mcms constructs adapters.
+ */
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { Config } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
+import { openStore } from '../adapters/db/open-store.js';
+import type { Store } from '../adapters/db/store.js';
+import { loadMasterKey } from '../adapters/keys/master-key.js';
+import { SoftwareKeyStore } from '../adapters/keys/software-key-store.js';
+import type { Principal } from '../domain/access/index.js';
+import * as access from '../domain/access/index.js';
+import { verifyAuditChain } from '../domain/audit/index.js';
+import * as ca from '../domain/ca/index.js';
+import { issueFromCsr } from '../domain/enrollment/index.js';
+import * as inventory from '../domain/inventory/index.js';
+import { ProfileCatalog } from '../domain/policy/index.js';
+import * as subscribers from '../domain/subscribers/index.js';
+import type { Mcms, InitResult } from '../entrypoints/services.js';
+import type { Clock } from '../lib/clock.js';
+import { systemClock } from '../lib/clock.js';
+
+export interface OpenOptions {
+  init: boolean;
+  clock?: Clock;
+}
+
+export async function openMcms(config: Config, options: OpenOptions): Promise<Mcms> {
+  if (options.init) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = loadMasterKey({ dataDir: config.dataDir, fromEnv: config.masterKey, create: options.init });
+  const store = await openStore(databaseLocation(config.databaseUrl));
+  const keys = new SoftwareKeyStore({ masterKey, blobs: store.keyBlobs });
+  return bindServices(config, store, keys, options.clock ?? systemClock);
+}
+
+/** `postgres://…/db?schema=name` keeps mcms's tables in their own PostgreSQL schema. */
+export function databaseLocation(url: string): { url: string; schema?: string } {
+  if (!/^postgres(ql)?:/.test(url)) return { url };
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema) return { url };
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigError('invalid configuration: databaseUrl (MCMS_DATABASE_URL): schema must be a lower-case SQL identifier');
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
+function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, clock: Clock): Mcms {
+  const uow = store;
+  const profiles = new ProfileCatalog(config.profiles, config.certificates.validation);
+  const subjectSettings = {
+    validation: config.certificates.validation,
+    organization: config.ca.organization,
+    organizationIdentifier: config.ca.organizationIdentifier,
+    country: config.ca.country,
+  };
+  let authority: Promise<ca.IssuingAuthority> | undefined;
+  const issuingAuthority = () => {
+    authority ??= ca.IssuingAuthority.load({ identities: store.read.identities, keys }, { baseUrl: config.baseUrl });
+    authority.catch(() => { authority = undefined; });
+    return authority;
+  };
+  const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
+
+  return {
+    settings: {
+      baseUrl: config.baseUrl, host: config.host, port: config.port, dataDir: config.dataDir, database: store.dialect,
+      bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, logLevel: config.logLevel,
+    },
+    clock,
+    localPrincipal: () => local,
+    authenticate: (token) => access.authenticate({ uow }, token),
+    ca: {
+      init: async (principal) => initialize(principal),
+      show: (principal) => ca.describeHierarchy({ identities: store.read.identities }, principal),
+      identity: (id) => store.read.identities.findById(id),
+      profiles: () => profiles.all(),
+    },
+    subscribers: {
+      add: (principal, input) => subscribers.addSubscriber({ uow, clock }, principal, input),
+      show: (principal, key) => subscribers.showSubscriber({ uow }, principal, key),
+      list: (principal, filter, page) => subscribers.listSubscribers({ uow }, principal, filter, page),
+    },
+    devices: {
+      add: (principal, input) => subscribers.addDevice({ uow, clock }, principal, input),
+      list: (principal, key) => subscribers.listDevices({ uow }, principal, key),
+    },
+    certificates: {
+      issue: async (principal, input) =>
+        issueFromCsr({ uow, ca: await issuingAuthority(), profiles, subject: subjectSettings, clock }, principal, input),
+      list: (principal, query, page) => inventory.listCertificates({ uow, clock }, principal, query, page),
+      show: (principal, serial) => inventory.showCertificate({ uow, clock }, principal, serial),
+    },
+    operators: {
+      add: (principal, input) => access.addOperator({ uow, clock }, principal, input),
+      list: (principal) => access.listOperators({ uow }, principal),
+      disable: (principal, name) => access.disableOperator({ uow, clock }, principal, name),
+      rotateToken: (principal, name) => access.rotateOperatorToken({ uow, clock }, principal, name),
+    },
+    audit: {
+      verify: async (principal) => {
+        access.requirePermission(principal, 'audit.read');
+        return verifyAuditChain(store.read.audit);
+      },
+    },
+    health: async () => {
+      const database = await store.read.identities.list().then(() => true, () => false);
+      const caReady = database && (await issuingAuthority().then(() => true, () => false));
+      return { ok: database && caReady, database, ca: caReady };
+    },
+    close: () => store.close(),
+  };
+
+  async function initialize(principal: Principal): Promise<InitResult> {
+    access.requirePermission(principal, 'operators.write');
+    const result = await ca.initializeHierarchy({ uow, keys, clock }, principal.actor, {
+      keyAlgorithm: config.ca.keyAlgorithm,
+      rootName: config.ca.rootName,
+      issuingName: config.ca.issuingName,
+      organization: config.ca.organization,
+      country: config.ca.country,
+      rootValidityDays: config.ca.rootValidityDays,
+      issuingValidityDays: config.ca.issuingValidityDays,
+      serviceValidityDays: config.ca.serviceValidityDays,
+      ocspSignerValidityDays: config.ca.ocspSignerValidityDays,
+      baseUrl: config.baseUrl,
+    });
+    let adminToken: string | null = null;
+    if ((await store.read.operators.countActiveByRole('admin')) === 0) {
+      adminToken = (await access.createOperator({ uow, clock }, principal, { name: 'admin', role: 'admin' })).token;
+    }
+    return { created: result.created, identities: result.identities.map(ca.summariseIdentity), adminToken };
+  }
+}
