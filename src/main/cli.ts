@@ -7,7 +7,6 @@ import pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import type { CliEnvironment, GlobalOptions } from '../entrypoints/cli/context.js';
 import { runProgram } from '../entrypoints/cli/program.js';
-import { startHttpServer } from '../entrypoints/http/app.js';
 import type { Mcms } from '../entrypoints/services.js';
 import { openMcms } from './open-mcms.js';
 
@@ -18,6 +17,8 @@ function configFor(globals: GlobalOptions, overrides: Record<string, unknown> = 
 }
 
 async function serve(mcms: Mcms): Promise<void> {
+  // Loaded on demand: commands other than `serve` start faster without fastify.
+  const { startHttpServer } = await import('../entrypoints/http/app.js');
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms' } });
   const server = await startHttpServer(mcms, { logger });
   logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);

@@ -53,7 +53,7 @@ export function readTime(buf: Buffer, element: Tlv): Date {
   const date = new Date(0);
   date.setUTCFullYear(year, Number(month) - 1, Number(day));
   date.setUTCHours(Number(hours), Number(minutes), Number(seconds));
-  if (date.getUTCDate() !== Number(day) || date.getUTCHours() !== Number(hours)
+  if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day) || date.getUTCHours() !== Number(hours)
     || date.getUTCMinutes() !== Number(minutes) || date.getUTCSeconds() !== Number(seconds)) {
     malformed('time names a date that does not exist');
   }

@@ -1,0 +1,157 @@
+/**
+ * HTTP problem details (RFC 9457): every refusal and failure the HTTP edge returns is an
+ * `application/problem+json` document. Domain codes map to a status and title here, once, in one
+ * exhaustive table: a new domain code fails compilation until it is mapped.
+ *
+ * `type` is `https://mcms.invalid/problems/<code>`: an absolute URI under the reserved `.invalid`
+ * domain (RFC 6761 §6.4), so it is the same identifier on every deployment, whatever its base URL,
+ * and is never dereferenced (RFC 9457 §3.1.1); clients compare it, or the `code` member, as a string.
+ * The codes are listed in the OpenAPI document (the `Problem` schema's `code` enum).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../domain/error-codes.js';
+import { ERROR_CODES } from '../../domain/error-codes.js';
+import { isDomainError } from '../../domain/errors.js';
+
+/** Refusals the HTTP edge makes itself, before any use case runs. */
+export const HTTP_ERROR_CODES = [
+  'request.invalid',
+  'request.malformed-json',
+  'request.too-large',
+  'request.unsupported-media-type',
+  'not-found',
+  'internal',
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+export type ProblemCode = ErrorCode | HttpErrorCode;
+
+interface ProblemKind {
+  status: number;
+  title: string;
+}
+
+export const PROBLEMS = {
+  'auth.missing-token': { status: 401, title: 'Authentication required' },
+  'auth.invalid-token': { status: 401, title: 'Invalid API token' },
+  'auth.forbidden': { status: 403, title: 'Not allowed for this role' },
+  'operator.exists': { status: 409, title: 'Operator exists' },
+  'operator.not-found': { status: 404, title: 'Operator not found' },
+  'operator.invalid-role': { status: 400, title: 'Unknown role' },
+  'operator.invalid-name': { status: 400, title: 'Invalid operator name' },
+  'operator.last-admin': { status: 409, title: 'Last active administrator' },
+  'ca.not-initialized': { status: 503, title: 'CA not initialised' },
+  'ca.already-issued': { status: 500, title: 'Certificate issuance failed' },
+  'ca.lint-failed': { status: 500, title: 'Certificate failed pre-issuance checks' },
+  'csr.malformed': { status: 400, title: 'Malformed certificate request' },
+  'csr.bad-signature': { status: 400, title: 'Certificate request signature does not verify' },
+  'certificate.not-found': { status: 404, title: 'Certificate not found' },
+  'certificate.serial-taken': { status: 503, title: 'Serial number collision, try again' },
+  'certificate.invalid-filter': { status: 400, title: 'Invalid certificate filter' },
+  'profile.unknown': { status: 400, title: 'Unknown certificate profile' },
+  'profile.invalid': { status: 500, title: 'Certificate profile misconfigured' },
+  'key.rejected': { status: 400, title: 'Public key not accepted' },
+  'subscriber.not-found': { status: 404, title: 'Subscriber not found' },
+  'subscriber.disabled': { status: 409, title: 'Subscriber disabled' },
+  'mailbox.invalid': { status: 400, title: 'Invalid mailbox' },
+  'mailbox.taken': { status: 409, title: 'Mailbox belongs to another subscriber' },
+  'device.not-found': { status: 404, title: 'Device not found' },
+  'device.invalid': { status: 400, title: 'Invalid device' },
+  'request.invalid': { status: 400, title: 'Invalid request' },
+  'request.malformed-json': { status: 400, title: 'Malformed JSON' },
+  'request.too-large': { status: 413, title: 'Request body too large' },
+  'request.unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'not-found': { status: 404, title: 'Not found' },
+  'internal': { status: 500, title: 'Internal server error' },
+} as const satisfies Record<ProblemCode, ProblemKind>;
+
+export const PROBLEM_TYPE_BASE = 'https://mcms.invalid/problems/';
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  instance?: string;
+  requestId?: string;
+}
+
+/** The shared schema of a problem document, for response serialisation and the OpenAPI document. */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string', format: 'uri', description: `${PROBLEM_TYPE_BASE}<code>` },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', enum: [...ERROR_CODES, ...HTTP_ERROR_CODES] },
+    instance: { type: 'string', description: 'the request path' },
+    requestId: { type: 'string', description: 'the request id, as in the server log' },
+  },
+} as const;
+
+/** Error responses every documented route may give, by status class. */
+export const problemResponses = {
+  '4xx': { description: 'Refused', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: 'Problem#' } } } },
+  '5xx': { description: 'Failed', content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: 'Problem#' } } } },
+} as const;
+
+function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEMS, code);
+}
+
+export function problem(code: ProblemCode, detail: string, request?: FastifyRequest): Problem {
+  const kind: ProblemKind = PROBLEMS[code];
+  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${code}`, title: kind.title, status: kind.status, detail, code };
+  if (request) Object.assign(body, { instance: request.url.split('?')[0], requestId: String(request.id) });
+  return body;
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type(PROBLEM_MEDIA_TYPE).send(body);
+}
+
+/** Fastify's own refusals (validation, body parsing), by their error code. */
+const FASTIFY_CODES: Record<string, HttpErrorCode> = {
+  FST_ERR_VALIDATION: 'request.invalid',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed-json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.malformed-json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request.too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported-media-type',
+};
+
+/**
+ * Turns any thrown value into a problem. Domain refusals keep their message, which the domain writes
+ * for the requester; 5xx problems and unknown errors carry no internals (those go to the log only).
+ */
+export function problemFor(error: unknown, request: FastifyRequest): Problem {
+  if (isDomainError(error) && isProblemCode(error.code)) {
+    const code = error.code;
+    return problem(code, PROBLEMS[code].status >= 500 ? PROBLEMS[code].title : error.message, request);
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return problem(known, known === 'request.invalid' ? String(fastifyError.message) : PROBLEMS[known].title, request);
+  // Other client errors fastify raises (bad Content-Length, proto poisoning...): status kept, text generic.
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { ...problem('request.invalid', 'the request cannot be processed', request), status };
+  }
+  return problem('internal', 'internal error', request);
+}
+
+/** Installs the error and not-found handlers on the root instance; children inherit them. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const body = problemFor(error, request);
+    // Unmapped domain codes land here too (as 500 `internal`); the log names the code.
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request)));
+}
