@@ -9,10 +9,10 @@ function findTests(dir) {
   let st;
   try { st = statSync(dir); } catch { return []; }
   if (st.isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
-  return readdirSync(dir).flatMap((name) => (name === 'node_modules' ? [] : findTests(join(dir, name))));
+  return readdirSync(dir).flatMap((name) => (name === 'node_modules' || name === 'fixtures' ? [] : findTests(join(dir, name))));
 }
 
-const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test'];
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src', 'test', 'scripts'];
 const files = roots.flatMap(findTests).sort();
 if (files.length === 0) {
   console.error('no test files found under', roots.join(' '));

@@ -16,14 +16,16 @@ import type { Store } from '../../src/adapters/db/store.js';
 export interface TestDatabase {
   /** A new, empty, migrated database, and a store on it. */
   fresh(): Promise<TestStore>;
+  /** Where a new database can be made (nothing exists there yet); cleaned up like the others. */
+  vacant(): { url: string; schema?: string };
   /** Drops everything fresh() made. */
   cleanup(): Promise<void>;
 }
 
 export interface TestStore {
   store: Store;
-  /** Opens another store on the same database (another "process"). */
-  reopen(): Promise<Store>;
+  /** Opens another store on the same database (another "process"), logging to `log`. */
+  reopen(log?: (msg: string) => void): Promise<Store>;
   /** Runs SQL outside the store (introspection, checks under the repositories). */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** The SQLite file or the PostgreSQL schema. */
@@ -51,12 +53,16 @@ function sqliteDatabase(): TestDatabase {
   const stores: Store[] = [];
   const raws: SqliteDatabase.Database[] = [];
   let n = 0;
+  const vacant = () => {
+    n += 1;
+    return { url: `sqlite:${join(dir, `db-${n}`, 'mcms.db')}` };
+  };
   return {
+    vacant,
     async fresh() {
-      n += 1;
-      const file = join(dir, `db-${n}`, 'mcms.db');
-      const open = async () => {
-        const store = await openStore({ url: `sqlite:${file}` });
+      const file = vacant().url.slice('sqlite:'.length);
+      const open = async (log?: (msg: string) => void) => {
+        const store = await openStore({ url: `sqlite:${file}`, ...(log ? { log } : {}) });
         stores.push(store);
         return store;
       };
@@ -92,12 +98,17 @@ function postgresDatabase(url: string): TestDatabase {
   const admin = new pg.Pool({ connectionString: url, max: 2 });
   const schemas: string[] = [];
   const stores: Store[] = [];
+  const vacant = () => {
+    const schema = `mcms_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    return { url, schema };
+  };
   return {
+    vacant,
     async fresh() {
-      const schema = `mcms_test_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
-      const open = async () => {
-        const store = await openStore({ url, schema });
+      const { schema } = vacant();
+      const open = async (log?: (msg: string) => void) => {
+        const store = await openStore({ url, schema, ...(log ? { log } : {}) });
         stores.push(store);
         return store;
       };

@@ -1,0 +1,33 @@
+/**
+ * The REST API, `/api/v1`: every route needs a bearer token (RFC 6750) and is documented in the
+ * OpenAPI document with the `bearerAuth` security scheme.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Mcms } from '../../services.js';
+import type { HttpMetrics } from '../metrics.js';
+import { auditRoutes } from './audit.js';
+import { requireBearerToken } from './auth.js';
+import { caRoutes } from './ca.js';
+import { certificateRoutes, certificateSchema } from './certificates.js';
+import { deviceRoutes, deviceSchema } from './devices.js';
+import { operatorRoutes, operatorSchema } from './operators.js';
+import { subscriberRoutes, subscriberSchema } from './subscribers.js';
+
+export const API_PREFIX = '/api/v1';
+export const BEARER_SCHEME = 'bearerAuth';
+
+/** The models the API's routes refer to by `$ref`; added to the root instance so OpenAPI lists them once. */
+export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema];
+
+export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics: HttpMetrics }): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    if (route.schema && !route.schema.hide) route.schema.security = [{ [BEARER_SCHEME]: [] }];
+  });
+  requireBearerToken(app, options.mcms);
+  await app.register(caRoutes, options);
+  await app.register(subscriberRoutes, options);
+  await app.register(deviceRoutes, options);
+  await app.register(certificateRoutes, options);
+  await app.register(operatorRoutes, options);
+  await app.register(auditRoutes, options);
+}

@@ -1,0 +1,166 @@
+/**
+ * The two dialects' migrations must build the same schema: the same tables, the same columns (and
+ * nullability) per table, the same primary keys, the same indexes by name, columns and uniqueness, and
+ * the same foreign keys. Each database is read through its own catalogue (SQLite pragmas; PostgreSQL
+ * information_schema, pg_indexes and pg_constraint) into one neutral description that is compared.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { openStore } from '../../src/adapters/db/open-store.js';
+import { verifyAuditChain } from '../../src/domain/audit/index.js';
+import type { TestDatabase, TestStore } from './test-databases.js';
+import { dialectsUnderTest } from './test-databases.js';
+
+/** One line per fact, sorted: a diff names exactly what differs. */
+type SchemaFacts = string[];
+
+async function sqliteFacts(db: TestStore): Promise<SchemaFacts> {
+  const facts: string[] = [];
+  const tables = await db.query<{ name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'");
+  for (const { name: table } of tables) {
+    const columns = await db.query<{ name: string; notnull: number; pk: number }>(`pragma table_info(${table})`);
+    facts.push(`table ${table}`);
+    for (const c of columns) facts.push(`column ${table}.${c.name} ${c.notnull || c.pk ? 'not null' : 'null'}`);
+    const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    if (pk.length > 0) facts.push(`primary key ${table} (${pk.join(', ')})`);
+    const indexes = await db.query<{ name: string; unique: number; origin: string }>(`pragma index_list(${table})`);
+    for (const index of indexes.filter((i) => i.origin !== 'pk')) {
+      const cols = await db.query<{ name: string; seqno: number }>(`pragma index_info(${index.name})`);
+      const list = cols.sort((a, b) => a.seqno - b.seqno).map((c) => c.name).join(', ');
+      facts.push(`${index.unique ? 'unique index' : 'index'} ${index.name} on ${table} (${list})`);
+    }
+    const keys = await db.query<{ id: number; seq: number; table: string; from: string; to: string }>(`pragma foreign_key_list(${table})`);
+    for (const id of new Set(keys.map((k) => k.id))) {
+      const parts = keys.filter((k) => k.id === id).sort((a, b) => a.seq - b.seq);
+      facts.push(`foreign key ${table} (${parts.map((p) => p.from).join(', ')}) references ${parts[0]!.table} (${parts.map((p) => p.to).join(', ')})`);
+    }
+  }
+  return facts.sort();
+}
+
+async function postgresFacts(db: TestStore): Promise<SchemaFacts> {
+  const schema = db.location;
+  const facts: string[] = [];
+  const tables = await db.query<{ table_name: string }>(
+    "select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'", [schema]);
+  for (const { table_name: table } of tables) facts.push(`table ${table}`);
+  const columns = await db.query<{ table_name: string; column_name: string; is_nullable: string }>(
+    'select table_name, column_name, is_nullable from information_schema.columns where table_schema = $1', [schema]);
+  for (const c of columns) facts.push(`column ${c.table_name}.${c.column_name} ${c.is_nullable === 'YES' ? 'null' : 'not null'}`);
+  const pks = await db.query<{ table_name: string; columns: string }>(
+    `select tc.table_name, string_agg(k.column_name, ', ' order by k.ordinal_position) as columns
+       from information_schema.table_constraints tc
+       join information_schema.key_column_usage k
+         on k.constraint_schema = tc.constraint_schema and k.constraint_name = tc.constraint_name
+      where tc.table_schema = $1 and tc.constraint_type = 'PRIMARY KEY'
+      group by tc.table_name`, [schema]);
+  for (const pk of pks) facts.push(`primary key ${pk.table_name} (${pk.columns})`);
+  const indexes = await db.query<{ tablename: string; indexname: string; indexdef: string }>(
+    "select tablename, indexname, indexdef from pg_indexes where schemaname = $1 and indexname not like '%\\_pkey'", [schema]);
+  for (const index of indexes) {
+    const match = /^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING btree \((.+)\)$/.exec(index.indexdef);
+    assert.ok(match, `unexpected index definition: ${index.indexdef}`);
+    facts.push(`${match[1] ? 'unique index' : 'index'} ${index.indexname} on ${index.tablename} (${match[2]!.replace(/"/g, '')})`);
+  }
+  const foreignKeys = await db.query<{ table_name: string; definition: string }>(
+    `select c.conrelid::regclass::text as table_name, pg_get_constraintdef(c.oid) as definition
+       from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+      where n.nspname = $1 and c.contype = 'f'`, [schema]);
+  for (const fk of foreignKeys) {
+    const match = /^FOREIGN KEY \((.+)\) REFERENCES (\w+)\((.+)\)$/.exec(fk.definition);
+    assert.ok(match, `unexpected foreign key definition: ${fk.definition}`);
+    facts.push(`foreign key ${fk.table_name} (${match[1]}) references ${match[2]} (${match[3]})`.replace(/"/g, ''));
+  }
+  return facts.sort();
+}
+
+const sqlite = dialectsUnderTest.find((d) => d.dialect === 'sqlite')!;
+const postgres = dialectsUnderTest.find((d) => d.dialect === 'postgres')!;
+
+describe('migrations', () => {
+  const databases: TestDatabase[] = [];
+  after(async () => {
+    for (const database of databases) await database.cleanup();
+  });
+
+  describe('SQLite and PostgreSQL build the same schema', { skip: postgres.skip }, () => {
+    let sqliteSchema: SchemaFacts;
+    let postgresSchema: SchemaFacts;
+    before(async () => {
+      const s = sqlite.database();
+      const p = postgres.database();
+      databases.push(s, p);
+      sqliteSchema = await sqliteFacts(await s.fresh());
+      postgresSchema = await postgresFacts(await p.fresh());
+    });
+
+    it('has the same tables', () => {
+      const tables = (facts: SchemaFacts) => facts.filter((f) => f.startsWith('table '));
+      assert.deepEqual(tables(postgresSchema), tables(sqliteSchema));
+    });
+
+    it('has the same columns, nullability and primary keys', () => {
+      const columns = (facts: SchemaFacts) => facts.filter((f) => f.startsWith('column ') || f.startsWith('primary key '));
+      assert.deepEqual(columns(postgresSchema), columns(sqliteSchema));
+    });
+
+    it('has the same indexes (names, columns, uniqueness) and foreign keys', () => {
+      const indexes = (facts: SchemaFacts) => facts.filter((f) => f.includes('index ') || f.startsWith('foreign key '));
+      assert.deepEqual(indexes(postgresSchema), indexes(sqliteSchema));
+      assert.deepEqual(postgresSchema, sqliteSchema);
+    });
+  });
+
+  for (const target of dialectsUnderTest) {
+    describe(`on ${target.dialect}`, { skip: target.skip }, () => {
+      it('indexes every column the inventory filters and sorts on', async () => {
+        const database = target.database();
+        databases.push(database);
+        const db = await database.fresh();
+        const facts = target.dialect === 'sqlite' ? await sqliteFacts(db) : await postgresFacts(db);
+        for (const expected of [
+          'unique index certificates_serial_key on certificates (serial)',
+          'index certificates_subscriber_idx on certificates (subscriber_id, seq)',
+          'index certificates_status_not_after_idx on certificates (status, not_after)',
+          'index certificates_not_after_idx on certificates (not_after)',
+          'index certificates_profile_idx on certificates (profile, seq)',
+          'unique index operators_token_hash_key on operators (token_hash)',
+        ]) assert.ok(facts.includes(expected), `missing: ${expected}`);
+      });
+
+      it('runs each migration once: reopening the database applies nothing and keeps the data', async () => {
+        const database = target.database();
+        databases.push(database);
+        const db = await database.fresh();
+        await db.store.keyBlobs.put({ id: 'k1', label: 'l', algorithm: 'p-256', publicKey: Buffer.from([1]), sealed: Buffer.from([2]), createdAt: new Date(0) });
+        const applied: string[] = [];
+        const again = await db.reopen((msg) => applied.push(msg));
+        assert.ok(await again.keyBlobs.get('k1'));
+        const rows = await db.query<{ name: string }>('select name from kysely_migration order by name');
+        assert.deepEqual(rows.map((r) => r.name), ['0001-initial']);
+        assert.deepEqual(applied, []);
+      });
+
+      it('two processes opening a new database at once migrate it once, one after the other', async () => {
+        const database = target.database();
+        databases.push(database);
+        const { url, schema } = database.vacant();
+        const script = fileURLToPath(new URL('./append-audit-records.ts', import.meta.url));
+        const run = (name: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', script, url, schema ?? '-', '3', name], { timeout: 60_000 });
+        const outputs = await Promise.all([run('first'), run('second')]);
+        for (const { stdout } of outputs) assert.equal(stdout.trim(), 'ok');
+        const applied: string[] = [];
+        const store = await openStore({ url, ...(schema ? { schema } : {}), log: (msg) => applied.push(msg) });
+        try {
+          assert.deepEqual(applied, []);
+          assert.deepEqual(await verifyAuditChain(store.read.audit), { ok: true, records: 6, findings: [] });
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  }
+});
