@@ -8,8 +8,10 @@ import { ENROLLMENT_ERRORS } from './enrollment/index.js';
 import { INVENTORY_ERRORS } from './inventory/index.js';
 import { POLICY_ERRORS } from './policy/index.js';
 import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
+import { PAGING_ERRORS } from './unit-of-work.js';
 
 export const ERROR_CODES = [
   ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
+  ...PAGING_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

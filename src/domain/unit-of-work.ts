@@ -6,7 +6,11 @@
 export interface UnitOfWork<R> {
   /** Repositories outside any transaction, for reads. */
   readonly read: R;
-  /** Runs `work` in one transaction: all of it commits, or none of it does. */
+  /**
+   * Runs `work` in one transaction: all of it commits, or none of it does. Inside, use only the
+   * repositories handed to `work`: on SQLite `read` or a nested transaction would wait for the one
+   * connection that this transaction holds.
+   */
   transaction<T>(work: (repos: R) => Promise<T>): Promise<T>;
 }
 
@@ -20,3 +24,7 @@ export interface PageRequest {
   cursor?: string | undefined;
   limit: number;
 }
+
+/** A cursor that this listing did not hand out (edited, truncated, or from another listing). */
+export const PAGING_ERRORS = ['page.invalid-cursor'] as const;
+export type PagingErrorCode = (typeof PAGING_ERRORS)[number];

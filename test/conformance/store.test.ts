@@ -336,8 +336,8 @@ for (const target of dialectsUnderTest) {
         assert.ok(!(await repo.list({ notAfterAfter: boundary }, { limit: 100 })).items.some((r) => r.serial === records[3]!.serial), 'notAfterAfter is exclusive');
       });
 
-      it('refuses a cursor it did not make with certificate.invalid-filter', async () => {
-        await rejectsWithCode(store.read.certificates.list({}, { cursor: 'bogus', limit: 5 }), 'certificate.invalid-filter');
+      it('refuses a cursor it did not make with page.invalid-cursor', async () => {
+        await rejectsWithCode(store.read.certificates.list({}, { cursor: 'bogus', limit: 5 }), 'page.invalid-cursor');
       });
 
       it('refuses a certificate of an unknown subscriber (foreign key)', async () => {

@@ -11,7 +11,7 @@ import { DomainError } from '../../domain/errors.js';
 import type {
   CertificateFilter, CertificateRecord, CertificateRepository, CertificateStatus, InventoryErrorCode,
 } from '../../domain/inventory/index.js';
-import type { Page, PageRequest } from '../../domain/unit-of-work.js';
+import type { Page, PageRequest, PagingErrorCode } from '../../domain/unit-of-work.js';
 import { atomically } from './atomic-write.js';
 import { pageOf, readPageRequest } from './page-cursor.js';
 import type { CertificatesTable, Database } from './schema.js';
@@ -89,7 +89,7 @@ export class KyselyCertificateRepository implements CertificateRepository {
   }
 
   async list(filter: CertificateFilter, page: PageRequest): Promise<Page<CertificateRecord>> {
-    const { before, limit } = readPageRequest(page, 'certificate.invalid-filter' satisfies InventoryErrorCode);
+    const { before, limit } = readPageRequest(page, 'page.invalid-cursor' satisfies PagingErrorCode);
     let query = this.filtered(filter).selectAll();
     if (before !== null) query = query.where('seq', '<', before);
     const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();

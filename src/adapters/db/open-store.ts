@@ -4,7 +4,6 @@
  * pool. The same repositories run on both; only the driver set-up and the migrations differ.
  */
 import type { Kysely } from 'kysely';
-import type { KeyBlobRepository } from '../keys/key-blob.js';
 import { KyselyKeyBlobRepository } from './key-blob-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgresDatabase } from './postgres-database.js';

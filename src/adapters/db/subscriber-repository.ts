@@ -6,7 +6,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import type { Mailbox, Subscriber, SubscriberErrorCode, SubscriberRepository } from '../../domain/subscribers/index.js';
-import type { Page, PageRequest } from '../../domain/unit-of-work.js';
+import type { Page, PageRequest, PagingErrorCode } from '../../domain/unit-of-work.js';
 import { atomically } from './atomic-write.js';
 import { pageOf, readPageRequest } from './page-cursor.js';
 import type { Database, SubscribersTable } from './schema.js';
@@ -16,7 +16,7 @@ import { violatesUnique } from './unique-violation.js';
 
 const MAILBOX_ADDRESS: UniqueKey = { index: 'mailboxes_pkey', table: 'mailboxes', columns: ['address'] };
 /** Proposed: the subscribers module has no code for a bad page cursor yet (see the adapter's report). */
-const INVALID_CURSOR = 'page.invalid-cursor';
+const INVALID_CURSOR: PagingErrorCode = 'page.invalid-cursor';
 
 type SubscriberRow = Pick<Selectable<SubscribersTable>, 'seq' | 'id' | 'display_name' | 'status' | 'created_at'>;
 

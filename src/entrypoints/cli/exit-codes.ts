@@ -42,4 +42,5 @@ export const EXIT_CODES = {
   'mailbox.taken': EXIT.conflict,
   'device.not-found': EXIT.notFound,
   'device.invalid': EXIT.dataError,
+  'page.invalid-cursor': EXIT.usage,
 } as const satisfies Record<ErrorCode, number>;
