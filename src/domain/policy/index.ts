@@ -5,4 +5,4 @@ export { POLICY_ERRORS } from './errors.js';
 export { ProfileCatalog, buildProfile, isProfileId, profileSettingsProblem } from './profiles.js';
 export { checkSubscriberKey, keyUsageFor } from './key-usage.js';
 export type { SubjectSettings } from './subject.js';
-export { subscriberSubject } from './subject.js';
+export { MAX_COMMON_NAME, subscriberSubject } from './subject.js';

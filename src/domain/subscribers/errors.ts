@@ -1,6 +1,7 @@
 export const SUBSCRIBER_ERRORS = [
   'subscriber.not-found',
   'subscriber.disabled',
+  'subscriber.invalid-name',
   'mailbox.invalid',
   'mailbox.taken',
   'device.not-found',

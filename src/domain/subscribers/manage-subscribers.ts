@@ -30,7 +30,8 @@ export async function addSubscriber(deps: SubscriberDeps, principal: Principal, 
   const primary = normaliseMailbox(input.email);
   const extras = [...new Set((input.extraMailboxes ?? []).map(normaliseMailbox))].filter((a) => a !== primary);
   const name = input.name?.trim() || null;
-  if (name && name.length > 200) throw fail('mailbox.invalid', 'name is longer than 200 characters');
+  // The name may become a certificate's commonName (RFC 5280 ub-common-name: 64).
+  if (name && name.length > 64) throw fail('subscriber.invalid-name', 'name is longer than 64 characters');
   const subscriber: Subscriber = {
     id: randomUUID(),
     displayName: name,

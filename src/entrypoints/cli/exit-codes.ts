@@ -38,6 +38,7 @@ export const EXIT_CODES = {
   'key.rejected': EXIT.dataError,
   'subscriber.not-found': EXIT.notFound,
   'subscriber.disabled': EXIT.failure,
+  'subscriber.invalid-name': EXIT.dataError,
   'mailbox.invalid': EXIT.dataError,
   'mailbox.taken': EXIT.conflict,
   'device.not-found': EXIT.notFound,

@@ -71,7 +71,8 @@ function serialHex(bytes: Buffer): string {
 }
 
 export function readCertificate(der: Buffer): CertificateFields {
-  const [tbsField, signatureAlgorithm, signature, extra] = readChildren(der, expectTag(readWhole(der, 'certificate'), 0x30, 'Certificate'));
+  const certificate = expectTag(readWhole(der, 'certificate'), 0x30, 'Certificate');
+  const [tbsField, signatureAlgorithm, signature, extra] = readChildren(der, certificate);
   if (extra) malformed('Certificate has extra fields');
   const tbs = expectTag(tbsField, 0x30, 'TBSCertificate');
   const fields = readChildren(der, tbs);

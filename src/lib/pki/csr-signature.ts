@@ -58,7 +58,9 @@ function pssOptions(buf: Buffer, parameters: Tlv | undefined): { hash: string; s
     if (field.tag === 0xa0) hash = hashOf(buf, inner);
     if (field.tag === 0xa1) {
       const [mgf, mgfParameters] = readChildren(buf, expectTag(inner, 0x30, 'maskGenAlgorithm'), { ber: true });
-      if (readOid(buf, expectTag(mgf, 0x06, 'maskGenAlgorithm')) !== oids.idMgf1) unsupported('RSASSA-PSS mask generation must be MGF1');
+      if (readOid(buf, expectTag(mgf, 0x06, 'maskGenAlgorithm')) !== oids.idMgf1) {
+        unsupported('RSASSA-PSS mask generation must be MGF1');
+      }
       mgfHash = hashOf(buf, mgfParameters);
     }
     if (field.tag === 0xa2) saltLength = readSmallInteger(buf, expectTag(inner, 0x02, 'saltLength'), { ber: true });

@@ -1,3 +1,4 @@
+// PKCS#10 (RFC 2986) requests made by `openssl req` and by hand (BER, certmonger quirks), good and bad.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,21 +53,30 @@ function opensslCsr(name: string, keyArgs: string[], extraArgs: string[] = []) {
 }
 
 const made = [
-  { name: 'rsa-2048', key: ['-newkey', 'rsa:2048'], extra: [], publicKey: { kind: 'rsa', bits: 2048, exponent: 65537n } },
-  { name: 'rsa-1024-sha1', key: ['-newkey', 'rsa:1024'], extra: ['-sha1'], publicKey: { kind: 'rsa', bits: 1024, exponent: 65537n } },
-  { name: 'p-256', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], extra: [], publicKey: { kind: 'ec', curve: 'P-256' } },
-  { name: 'p-384-sha384', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], extra: ['-sha384'], publicKey: { kind: 'ec', curve: 'P-384' } },
-  { name: 'p-384-sha512', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], extra: ['-sha512'], publicKey: { kind: 'ec', curve: 'P-384' } },
-  { name: 'ed25519', key: ['-newkey', 'ed25519'], extra: [], publicKey: { kind: 'ed25519' } },
-  { name: 'rsa-pss', key: ['-newkey', 'rsa:2048'], extra: ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'], publicKey: { kind: 'rsa', bits: 2048, exponent: 65537n } },
+  { name: 'rsa-2048', key: ['-newkey', 'rsa:2048'], extra: [], algorithm: 'sha256WithRSAEncryption', publicKey: { kind: 'rsa', bits: 2048, exponent: 65537n } },
+  { name: 'rsa-1024', key: ['-newkey', 'rsa:1024'], extra: ['-sha1'], algorithm: 'sha1WithRSAEncryption', publicKey: { kind: 'rsa', bits: 1024, exponent: 65537n } },
+  { name: 'p-256', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], extra: [], algorithm: 'ecdsa-with-SHA256', publicKey: { kind: 'ec', curve: 'P-256' } },
+  { name: 'p-384', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], extra: ['-sha384'], algorithm: 'ecdsa-with-SHA384', publicKey: { kind: 'ec', curve: 'P-384' } },
+  { name: 'p-384-sha512', key: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], extra: ['-sha512'], algorithm: 'ecdsa-with-SHA512', publicKey: { kind: 'ec', curve: 'P-384' } },
+  { name: 'ed25519', key: ['-newkey', 'ed25519'], extra: [], algorithm: 'ED25519', publicKey: { kind: 'ed25519' } },
+  { name: 'rsa-pss', key: ['-newkey', 'rsa:2048'], extra: ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'], algorithm: 'rsassaPss', publicKey: { kind: 'rsa', bits: 2048, exponent: 65537n } },
 ];
 
 const csrs = new Map<string, ReturnType<typeof opensslCsr>>();
 
-for (const { name, key, extra, publicKey } of made) {
-  test(`openssl req ${name}: parsed, verified and agreeing with openssl`, () => {
-    const csr = opensslCsr(name, key, extra);
-    csrs.set(name, csr);
+/** Each openssl CSR is made once and shared by the tests below. */
+function csrFor(name: string): ReturnType<typeof opensslCsr> {
+  const spec = made.find((m) => m.name === name);
+  assert.ok(spec, name);
+  const csr = csrs.get(name) ?? opensslCsr(name, spec.key, spec.extra);
+  csrs.set(name, csr);
+  return csr;
+}
+
+for (const { name, algorithm, publicKey } of made) {
+  test(`openssl req ${name} (${algorithm}): parsed, verified and agreeing with openssl`, () => {
+    const csr = csrFor(name);
+    assert.match(openssl('req', '-in', join(dir, `${name}.csr`), '-noout', '-text'), new RegExp(`Signature Algorithm: ${algorithm}\\b`));
     for (const input of [csr.pem, csr.der, Buffer.from(csr.pem), csr.pem.replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST')]) {
       const parsed: CertificationRequest = parseCertificationRequest(input);
       assert.deepEqual(parsed.publicKey, publicKey);
@@ -82,9 +92,9 @@ for (const { name, key, extra, publicKey } of made) {
 
 test('a tampered CSR fails signature verification', () => {
   for (const name of ['rsa-2048', 'p-256', 'ed25519', 'rsa-pss']) {
-    const der = Buffer.from(csrs.get(name)?.der ?? opensslCsr(name, ['-newkey', 'ed25519']).der);
+    const { der } = csrFor(name);
     const lastByte = Buffer.from(der);
-    lastByte[lastByte.length - 1] ^= 0x01;
+    lastByte[lastByte.length - 1]! ^= 0x01;
     rejects(lastByte, 'csr.bad-signature', /^CSR signature does not verify$/);
     const renamed = Buffer.from(der);
     renamed[renamed.indexOf('alice@example.test')] = 'b'.charCodeAt(0);
@@ -93,7 +103,7 @@ test('a tampered CSR fails signature verification', () => {
 });
 
 test('garbage, truncation, wrong labels and empty input give specific errors', () => {
-  const der = csrs.get('p-256')?.der ?? opensslCsr('p-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']).der;
+  const { der } = csrFor('p-256');
   rejects(der.subarray(0, der.length - 10), 'csr.malformed', /^CSR is not valid DER\/BER: truncated/);
   rejects(der.subarray(0, 1), 'csr.malformed', /^CSR is not valid DER\/BER/);
   rejects(toPem('CERTIFICATE REQUEST', der.subarray(0, 100)), 'csr.malformed', /^CSR is not valid DER\/BER/);
@@ -109,10 +119,10 @@ test('garbage, truncation, wrong labels and empty input give specific errors', (
 });
 
 test('every single-byte corruption ends in a PkiError', () => {
-  const der = csrs.get('p-256')?.der ?? opensslCsr('p-256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']).der;
+  const { der } = csrFor('p-256');
   for (let i = 0; i < der.length; i++) {
     const corrupted = Buffer.from(der);
-    corrupted[i] ^= 0x55;
+    corrupted[i]! ^= 0x55;
     assert.throws(() => parseCertificationRequest(corrupted), PkiError, `byte ${i}`);
   }
 });
@@ -139,13 +149,14 @@ test('lenient parsing: BER lengths, constructed strings and @ in a PrintableStri
   const extnValue = ber('24', octetString(san.subarray(0, 5)), octetString(san.subarray(5)));
   const extensionRequest = seq(oid(oids.pkcs9AtExtensionRequest), set(seq(seq(oid(oids.idCeSubjectAltName), extnValue))));
   const password = seq(oid(oids.pkcs9AtChallengePassword), set(hex('1e0a 0070 0061 0073 0073 0021')));
-  const info = ber('30', integer(0n), subject, ecSpki, ber('a0', extensionRequest, password));
+  const berSpki = Buffer.concat([hex('308159'), ecSpki.subarray(2)]); // non-minimal length
+  const info = ber('30', integer(0n), subject, berSpki, ber('a0', extensionRequest, password));
   const csr = ber('30', info, ecdsaSha256, bitString(sign('sha256', info, ecKeys.privateKey)));
   const parsed = parseCertificationRequest(csr);
   assert.equal(parsed.subject, 'OU=x@y,CN=alice@example.test,O=Example');
   assert.deepEqual(parsed.requestedEmails, ['alice@example.test']);
   assert.equal(parsed.challengePassword, 'pass!');
-  assert.deepEqual(parsed.subjectPublicKeyInfo, ecSpki);
+  assert.deepEqual(parsed.subjectPublicKeyInfo, ecSpki, 'the key comes out as canonical DER');
   assert.deepEqual(parsed.publicKey, { kind: 'ec', curve: 'P-256' });
   // Without attributes (some clients omit the [0]) and with an empty subject.
   assert.equal(parseCertificationRequest(handMade(seq(integer(0n), seq(), ecSpki))).subject, '');

@@ -20,7 +20,7 @@ import { derOrPem } from './pem.js';
 
 export interface CertificationRequest {
   der: Buffer;
-  /** The key re-encoded by node:crypto as DER, whatever encoding the request used. */
+  /** The key as canonical DER (re-encoded by node:crypto when the request's encoding was not). */
   subjectPublicKeyInfo: Buffer;
   publicKey: PublicKeyInfo;
   /** RFC 4514 form, for display and audit only. */
@@ -74,13 +74,15 @@ function readAttributes(buf: Buffer, attributes: Tlv | undefined): RequestAttrib
 function parse(input: string | Buffer): CertificationRequest {
   if ((typeof input === 'string' ? input.trim() : input).length === 0) throw new PkiError('csr.malformed', 'CSR is empty');
   const der = derOrPem(input, csrLabels);
-  const [infoField, algorithm, signatureValue] = readChildren(der, expectTag(readWhole(der, 'CSR', lenient), 0x30, 'CertificationRequest'), lenient);
+  const request = expectTag(readWhole(der, 'CSR', lenient), 0x30, 'CertificationRequest');
+  const [infoField, algorithm, signatureValue] = readChildren(der, request, lenient);
   const info = expectTag(infoField, 0x30, 'certificationRequestInfo');
   const [version, subject, spki, attributes] = readChildren(der, info, lenient);
   if (readSmallInteger(der, expectTag(version, 0x02, 'version'), lenient) !== 0) {
     throw new PkiError('csr.malformed', 'CSR version is not v1 (0)');
   }
-  const { key, info: publicKey } = importPublicKey(encodingOf(der, expectTag(spki, 0x30, 'subjectPKInfo')));
+  const subjectPublicKeyInfo = encodingOf(der, expectTag(spki, 0x30, 'subjectPKInfo'));
+  const { key, info: publicKey } = importPublicKey(subjectPublicKeyInfo);
   const signature = readBitString(der, expectTag(signatureValue, 0x03, 'signature'));
   if (signature.unusedBits !== 0) throw new PkiError('csr.bad-signature', 'CSR signature is not a whole number of octets');
   verifyRequestSignature({
@@ -91,7 +93,7 @@ function parse(input: string | Buffer): CertificationRequest {
   }, key, publicKey);
   return {
     der,
-    subjectPublicKeyInfo: canonicalSpki(key),
+    subjectPublicKeyInfo: canonicalSpki(subjectPublicKeyInfo, key),
     publicKey,
     subject: formatNameDer(encodingOf(der, expectTag(subject, 0x30, 'subject')), lenient),
     ...readAttributes(der, attributes),

@@ -1,3 +1,4 @@
+// DER/BER reader (X.690 §8.1): bounds, strictness, leniency, and that hostile input only yields der.malformed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readChildren, readIntegerBytes, readOid, readText, readTime, readTlv, stringOctets } from './der.js';

@@ -1,3 +1,4 @@
+// DER encoder (X.690 §8, §10, §11; RFC 5280 §4.1.2.5 times): exact bytes, and OpenSSL for big OID arcs.
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

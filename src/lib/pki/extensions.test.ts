@@ -1,3 +1,4 @@
+// Extension encoders (RFC 5280 §4.2, RFC 6960): exact DER for each, checked by hand against the ASN.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PkiError } from './errors.js';

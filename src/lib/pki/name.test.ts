@@ -1,3 +1,4 @@
+// Names (RFC 5280 §4.1.2.4/§4.1.2.6 encoding, RFC 4514 strings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ia5String, oid, printableString, seq, set, utf8String } from './der.js';
@@ -47,6 +48,8 @@ test('formatName: RFC 4514 order (last RDN first) and escaping', () => {
   assert.equal(formatName([{ type: 'CN', value: 'Smith, "J" <j+1@x>; \\' }]), 'CN=Smith\\, \\"J\\" \\<j\\+1@x\\>\\; \\\\');
   assert.equal(formatName([{ type: 'CN', value: ' #lead and trail ' }]), 'CN=\\ #lead and trail\\ ');
   assert.equal(formatName([{ type: 'CN', value: '#x' }]), 'CN=\\#x');
+  assert.equal(formatName([{ type: 'CN', value: 'a\\ ' }]), 'CN=a\\\\\\ ', 'an escaped backslash before a trailing space');
+  assert.equal(formatName([{ type: 'CN', value: ' ' }]), 'CN=\\ ');
   assert.equal(formatName([{ type: 'CN', value: 'line\nbreak\u0000' }]), 'CN=line\\0abreak\\00');
   assert.equal(formatNameDer(encodeName(subject)), formatName(subject));
 });

@@ -75,13 +75,17 @@ export function encodeName(attrs: readonly NameAttribute[]): Buffer {
   return seq(...attrs.map(encodeAttribute));
 }
 
+const specials = new Set(['"', '+', ',', ';', '<', '>', '\\']);
+
 /** RFC 4514 §2.4 escaping; control characters are also hex-escaped so logs stay one line. */
 function escapeValue(value: string): string {
-  let out = value.replace(/["+,;<>\\]/g, '\\$&')
-    .replace(/\p{Cc}/gu, (c) => Buffer.from(c, 'utf8').toString('hex').replace(/../g, '\\$&'));
-  if (out.startsWith(' ') || out.startsWith('#')) out = `\\${out}`;
-  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;
-  return out;
+  const chars = [...value];
+  return chars.map((c, i) => {
+    if (specials.has(c)) return `\\${c}`;
+    if (/\p{Cc}/u.test(c)) return Buffer.from(c, 'utf8').toString('hex').replace(/../g, '\\$&');
+    if ((i === 0 && (c === ' ' || c === '#')) || (i === chars.length - 1 && c === ' ')) return `\\${c}`;
+    return c;
+  }).join('');
 }
 
 /** RFC 4514 §2.1: the last RDN of the sequence comes first. */

@@ -1,3 +1,4 @@
+// PEM (RFC 7468): output shape, lax parsing, specific errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PkiError } from './errors.js';

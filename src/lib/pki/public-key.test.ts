@@ -1,5 +1,6 @@
+// Public keys (RFC 5280 §4.1.2.7, §4.2.1.2; S/MIME BR §7.1.3.2), with OpenSSL computing key identifiers.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import assert from 'node:assert/strict';
 import { readCertificate } from './certificate.js';
 import { PkiError } from './errors.js';
 import { derOrPem } from './pem.js';
-import { describePublicKey, keyIdentifier, signatureAlgorithmFor } from './public-key.js';
+import { seq, oid } from './der.js';
+import { rsaEncryption } from './oids.js';
+import { canonicalSpki, describePublicKey, keyIdentifier, signatureAlgorithmFor } from './public-key.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcms-pki-key-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,4 +68,14 @@ test('keyIdentifier matches the subjectKeyIdentifier OpenSSL computes (RFC 5280 
     assert.ok(fields.subjectKeyIdentifier, algorithm);
     assert.deepEqual(keyIdentifier(fields.subjectPublicKeyInfo), fields.subjectKeyIdentifier, algorithm);
   }
+});
+
+test('canonicalSpki keeps canonical DER as sent and re-encodes anything else', () => {
+  const ec = spkiOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+  assert.equal(canonicalSpki(ec, createPublicKey({ key: ec, format: 'der', type: 'spki' })), ec);
+  const nonMinimal = Buffer.concat([Buffer.from('308159', 'hex'), ec.subarray(2)]);
+  assert.deepEqual(canonicalSpki(nonMinimal, createPublicKey({ key: nonMinimal, format: 'der', type: 'spki' })), ec);
+  const rsa = spkiOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+  const withoutNull = seq(seq(oid(rsaEncryption)), rsa.subarray(rsa.indexOf(Buffer.from('0500', 'hex')) + 2));
+  assert.deepEqual(canonicalSpki(withoutNull, createPublicKey({ key: withoutNull, format: 'der', type: 'spki' })), rsa);
 });

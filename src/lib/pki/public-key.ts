@@ -6,7 +6,9 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { expectTag, nullValue, oid, readBitString, readChildren, readOid, readTlv, readWhole, seq } from './der.js';
+import {
+  encodingOf, expectTag, nullValue, oid, readBitString, readChildren, readIntegerBytes, readOid, readTlv, readWhole, seq,
+} from './der.js';
 import { PkiError } from './errors.js';
 import * as oids from './oids.js';
 
@@ -48,11 +50,12 @@ function describeKeyObject(key: KeyObject): PublicKeyInfo {
   }
 }
 
-/** Why node:crypto refused a SubjectPublicKeyInfo: a structure we cannot read, a key type or curve we do not take, or a broken key. */
+/** Why node:crypto refused a SubjectPublicKeyInfo: a key type or curve we do not take, or a broken key. */
 function importFailure(spki: Buffer): PkiError {
   try {
     const algorithm = readChildren(spki, readTlv(spki, 0, { ber: true }), { ber: true })[0];
-    const [algorithmOid, parameters] = readChildren(spki, expectTag(algorithm, 0x30, 'AlgorithmIdentifier'), { ber: true });
+    const algorithmIdentifier = expectTag(algorithm, 0x30, 'AlgorithmIdentifier');
+    const [algorithmOid, parameters] = readChildren(spki, algorithmIdentifier, { ber: true });
     const name = readOid(spki, expectTag(algorithmOid, 0x06, 'algorithm'));
     if (name === oids.idEcPublicKey && parameters?.tag === 0x06 && !curveOids.has(readOid(spki, parameters))) {
       return new PkiError('key.unsupported', `unsupported elliptic curve ${readOid(spki, parameters)}`);
@@ -81,7 +84,10 @@ export function describePublicKey(spki: Buffer): PublicKeyInfo {
   return importPublicKey(spki).info;
 }
 
-const rsaSha256: SignatureAlgorithm = { algorithmIdentifier: seq(oid(oids.sha256WithRSAEncryption), nullValue()), hash: 'sha256' };
+const rsaSha256: SignatureAlgorithm = {
+  algorithmIdentifier: seq(oid(oids.sha256WithRSAEncryption), nullValue()),
+  hash: 'sha256',
+};
 const ecdsaByCurve: Record<NamedCurve, SignatureAlgorithm> = {
   'P-256': { algorithmIdentifier: seq(oid(oids.ecdsaWithSHA256)), hash: 'sha256' },
   'P-384': { algorithmIdentifier: seq(oid(oids.ecdsaWithSHA384)), hash: 'sha384' },
@@ -91,19 +97,55 @@ const ecdsaByCurve: Record<NamedCurve, SignatureAlgorithm> = {
 /** How a CA holding this key signs: RSA with SHA-256, ECDSA with the hash matching its curve. */
 export function signatureAlgorithmFor(key: PublicKeyInfo): SignatureAlgorithm {
   if (key.kind === 'rsa') return rsaSha256;
-  const ecdsa: SignatureAlgorithm | undefined = key.kind === 'ec' ? ecdsaByCurve[key.curve as NamedCurve] : undefined;
+  const ecdsa: SignatureAlgorithm | undefined =
+    key.kind === 'ec' ? ecdsaByCurve[key.curve as NamedCurve] : undefined;
   if (!ecdsa) throw new PkiError('key.unsupported', 'a CA key must be RSA or ECDSA on P-256, P-384 or P-521');
   return ecdsa;
 }
 
 /** SHA-1 of the subjectPublicKey BIT STRING value, without tag, length and unused-bits octet. */
 export function keyIdentifier(spki: Buffer): Buffer {
-  const [, subjectPublicKey] = readChildren(spki, expectTag(readWhole(spki, 'SubjectPublicKeyInfo'), 0x30, 'SubjectPublicKeyInfo'));
+  const info = expectTag(readWhole(spki, 'SubjectPublicKeyInfo'), 0x30, 'SubjectPublicKeyInfo');
+  const [, subjectPublicKey] = readChildren(spki, info);
   const { bytes } = readBitString(spki, expectTag(subjectPublicKey, 0x03, 'subjectPublicKey'));
   return createHash('sha1').update(bytes).digest();
 }
 
-/** The DER node:crypto writes for a key: a canonical SubjectPublicKeyInfo whatever encoding came in. */
-export function canonicalSpki(key: KeyObject): Buffer {
-  return key.export({ type: 'spki', format: 'der' });
+/** S/MIME BR §7.1.3.1 byte-exact AlgorithmIdentifiers of the subject keys we take as sent. */
+const canonicalAlgorithms = [
+  seq(oid(oids.rsaEncryption), nullValue()),
+  ...[oids.secp256r1, oids.secp384r1, oids.secp521r1].map((curve) => seq(oid(oids.idEcPublicKey), oid(curve))),
+  seq(oid(oids.idEd25519)),
+  seq(oid(oids.idEd448)),
+];
+
+function isCanonical(spki: Buffer): boolean {
+  try {
+    const info = expectTag(readWhole(spki, 'SubjectPublicKeyInfo'), 0x30, 'SubjectPublicKeyInfo');
+    const [algorithm, subjectPublicKey, extra] = readChildren(spki, info);
+    const algorithmDer = algorithm && encodingOf(spki, algorithm);
+    if (extra || !algorithmDer || !canonicalAlgorithms.some((known) => known.equals(algorithmDer))) return false;
+    const { bytes, unusedBits } = readBitString(spki, expectTag(subjectPublicKey, 0x03, 'subjectPublicKey'));
+    if (unusedBits !== 0) return false;
+    if (algorithmDer.equals(canonicalAlgorithms[0]!)) {
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, both minimal.
+      const rsaPublicKey = expectTag(readWhole(bytes, 'RSAPublicKey'), 0x30, 'RSAPublicKey');
+      const [modulus, exponent, more] = readChildren(bytes, rsaPublicKey);
+      readIntegerBytes(bytes, expectTag(modulus, 0x02, 'modulus'));
+      readIntegerBytes(bytes, expectTag(exponent, 0x02, 'publicExponent'));
+      if (more) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The SubjectPublicKeyInfo to put in a certificate: the bytes as received when they already are
+ * the canonical DER the S/MIME BR require, otherwise node:crypto's re-encoding of the key (which
+ * costs about 0.1 ms, hence the check).
+ */
+export function canonicalSpki(spki: Buffer, key: KeyObject): Buffer {
+  return isCanonical(spki) ? spki : key.export({ type: 'spki', format: 'der' });
 }
