@@ -1,13 +1,12 @@
 /** Parsers for option values, each failing with a message that names the option. */
 import { InvalidArgumentError } from 'commander';
-
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+import { parseDuration } from '../../lib/duration.js';
 
 /** `30d`, `12h`, `90m`, `2w`, `45s`. */
-export function parseDuration(value: string): number {
-  const match = /^(\d{1,6})([smhdw])$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError('expected a duration such as 30d, 12h, 90m or 2w');
-  return Number(match[1]) * UNITS[match[2]!]!;
+export function parseDurationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError('expected a duration such as 30d, 12h, 90m or 2w');
+  return ms;
 }
 
 export function parseLimit(value: string): number {

@@ -52,10 +52,12 @@ export const PROBLEMS = {
   'key.rejected': { status: 400, title: 'Public key not accepted' },
   'subscriber.not-found': { status: 404, title: 'Subscriber not found' },
   'subscriber.disabled': { status: 409, title: 'Subscriber disabled' },
+  'subscriber.invalid-name': { status: 400, title: 'Invalid subscriber name' },
   'mailbox.invalid': { status: 400, title: 'Invalid mailbox' },
   'mailbox.taken': { status: 409, title: 'Mailbox belongs to another subscriber' },
   'device.not-found': { status: 404, title: 'Device not found' },
   'device.invalid': { status: 400, title: 'Invalid device' },
+  'page.invalid-cursor': { status: 400, title: 'Invalid page cursor' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },
@@ -115,13 +117,13 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type(PROBLEM_MEDIA_TYPE).send(body);
 }
 
-/** Fastify's own refusals (validation, body parsing), by their error code. */
-const FASTIFY_CODES: Record<string, HttpErrorCode> = {
-  FST_ERR_VALIDATION: 'request.invalid',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed-json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.malformed-json',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'request.too-large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported-media-type',
+/** Fastify's own refusals (validation, body parsing), by their error code; validation keeps its message. */
+const FASTIFY_REFUSALS: Record<string, { code: HttpErrorCode; detail?: string }> = {
+  FST_ERR_VALIDATION: { code: 'request.invalid' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'request.malformed-json', detail: 'the request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'request.malformed-json', detail: 'the request body is empty but its content type says JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'request.too-large', detail: 'the request body is larger than this server accepts' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'request.unsupported-media-type', detail: 'request bodies must be application/json' },
 };
 
 /**
@@ -134,8 +136,8 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
     return problem(code, PROBLEMS[code].status >= 500 ? PROBLEMS[code].title : error.message, request);
   }
   const fastifyError = error as Partial<FastifyError>;
-  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (known) return problem(known, known === 'request.invalid' ? String(fastifyError.message) : PROBLEMS[known].title, request);
+  const refusal = fastifyError.code ? FASTIFY_REFUSALS[fastifyError.code] : undefined;
+  if (refusal) return problem(refusal.code, refusal.detail ?? String(fastifyError.message), request);
   // Other client errors fastify raises (bad Content-Length, proto poisoning...): status kept, text generic.
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -144,8 +146,14 @@ export function problemFor(error: unknown, request: FastifyRequest): Problem {
   return problem('internal', 'internal error', request);
 }
 
-/** Installs the error and not-found handlers on the root instance; children inherit them. */
+/**
+ * Installs the error and not-found handlers on the root instance (children inherit them), and
+ * documents the problem responses on every route that has a schema. Call before adding routes.
+ */
 export function installProblemHandlers(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.schema && !route.schema.hide) route.schema.response = { ...problemResponses, ...(route.schema.response as object | undefined) };
+  });
   app.setErrorHandler((error, request, reply) => {
     const body = problemFor(error, request);
     // Unmapped domain codes land here too (as 500 `internal`); the log names the code.

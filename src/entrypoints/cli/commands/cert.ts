@@ -6,17 +6,13 @@ import type { CertificateRecord, CertificateState } from '../../../domain/invent
 import { certificateState } from '../../../domain/inventory/index.js';
 import { PROFILE_IDS } from '../../../domain/policy/index.js';
 import { toPem } from '../../../lib/pki/index.js';
+import { certificateView } from '../../certificate-view.js';
 import type { CommandContext } from '../context.js';
 import { CliError, withMcms } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { emit, isoDate, table } from '../output.js';
-import { parseDuration, parseLimit } from '../parse-options.js';
+import { parseDurationOption, parseLimit } from '../parse-options.js';
 
-/** The JSON shape of a certificate on every edge: indexed fields plus the PEM. */
-export function certificateView(record: CertificateRecord, now: Date) {
-  const { der, ...fields } = record;
-  return { ...fields, state: certificateState(record, now), pem: toPem('CERTIFICATE', der) };
-}
 
 function describe(record: CertificateRecord, now: Date): string {
   return [
@@ -68,7 +64,7 @@ export function registerCertificates(program: Command, context: () => CommandCon
     .option('--subscriber <email>', 'certificates of this person')
     .addOption(new Option('--status <state>', 'valid, revoked or expired').choices(['valid', 'revoked', 'expired']))
     .option('--profile <profile>', 'certificates of this profile (also ca roles: issuing-ca, scep-ra, …)')
-    .option('--expiring-within <duration>', 'valid certificates expiring within e.g. 30d', parseDuration)
+    .option('--expiring-within <duration>', 'valid certificates expiring within e.g. 30d', parseDurationOption)
     .option('--limit <n>', 'page size', parseLimit, 100)
     .option('--cursor <cursor>', 'continue after a previous page')
     .action(async (opts: { subscriber?: string; status?: CertificateState; profile?: string; expiringWithin?: number; limit: number; cursor?: string }) => {

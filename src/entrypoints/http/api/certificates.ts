@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CertificateRecord, CertificateState } from '../../../domain/inventory/index.js';
-import { certificateState } from '../../../domain/inventory/index.js';
 import { PROFILE_IDS } from '../../../domain/policy/index.js';
 import { toPem } from '../../../lib/pki/index.js';
+import { DURATION_PATTERN, parseDuration } from '../../../lib/duration.js';
+import { certificateView } from '../../certificate-view.js';
 import type { Mcms } from '../../services.js';
 import { PEM_FILE, PKIX_CERT } from '../ca-certificates.js';
 import { preferredMediaType } from '../content-negotiation.js';
@@ -49,11 +50,6 @@ export const certificateSchema = {
 
 const CERTIFICATE = { $ref: 'Certificate#' } as const;
 
-/** The JSON shape of a certificate: the inventory fields, the state now, and the PEM; never a Buffer. */
-export function certificateJson(record: CertificateRecord, now: Date) {
-  const { der, ...fields } = record;
-  return { ...fields, state: certificateState(record, now), pem: toPem('CERTIFICATE', der) };
-}
 
 interface IssueBody {
   profile: string;
@@ -88,17 +84,10 @@ const listQuery = {
     subscriber: { type: 'string', minLength: 1, maxLength: 320, description: 'subscriber id or mailbox' },
     status: { type: 'string', enum: ['valid', 'revoked', 'expired'] },
     profile: { type: 'string', minLength: 1, maxLength: 64 },
-    expiringWithin: { type: 'string', pattern: '^[1-9][0-9]{0,5}[smhdw]$', description: 'valid certificates expiring within e.g. 30d, 12h, 2w' },
+    expiringWithin: { type: 'string', pattern: DURATION_PATTERN, description: 'valid certificates expiring within e.g. 30d, 12h, 2w' },
     ...pageQueryProperties,
   },
 } as const;
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `30d`, `12h`, `2w` (already checked by the querystring schema) in milliseconds. */
-function durationMs(text: string): number {
-  return Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1)]!;
-}
 
 const serialParams = {
   type: 'object',
@@ -116,29 +105,44 @@ function sendEncoded(reply: FastifyReply, record: CertificateRecord, mediaType: 
   return reply.type(mediaType).send(ENCODINGS[mediaType](record));
 }
 
-export async function certificateRoutes(app: FastifyInstance, options: { mcms: Mcms; metrics: HttpMetrics }): Promise<void> {
-  const { mcms, metrics } = options;
+interface Deps {
+  mcms: Mcms;
+  metrics: HttpMetrics;
+}
 
+export async function certificateRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  issueRoute(app, deps);
+  listRoute(app, deps);
+  showRoutes(app, deps);
+}
+
+function issueRoute(app: FastifyInstance, { mcms, metrics }: Deps): void {
   app.post<{ Body: IssueBody }>('/certificates', {
     schema: { summary: 'Issue a certificate from a CSR', tags: ['certificates'], body: issueBody, response: { 201: CERTIFICATE } },
   }, async (request, reply) => {
     const { profile, subscriber, csr, deviceId } = request.body;
     const record = await mcms.certificates.issue(principalOf(request), { profile, subscriber, csr, deviceId });
     metrics.certificateIssued(record.profile);
-    return created(request, reply, record.serial).send(certificateJson(record, mcms.clock.now()));
+    return created(request, reply, record.serial).send(certificateView(record, mcms.clock.now()));
   });
+}
 
+function listRoute(app: FastifyInstance, { mcms }: Deps): void {
   app.get<{ Querystring: ListQuery }>('/certificates', {
     schema: { summary: 'The certificate inventory, newest first', tags: ['certificates'], querystring: listQuery, response: { 200: pageSchema(CERTIFICATE) } },
   }, async (request) => {
     const { subscriber, status, profile, expiringWithin } = request.query;
-    const query = { subscriber, state: status, profile, expiringWithinMs: expiringWithin ? durationMs(expiringWithin) : undefined };
+    const query = { subscriber, state: status, profile, expiringWithinMs: expiringWithin ? parseDuration(expiringWithin) ?? undefined : undefined };
     const page = await mcms.certificates.list(principalOf(request), query, pageRequest(request.query));
     const now = mcms.clock.now();
-    return { items: page.items.map((record) => certificateJson(record, now)), nextCursor: page.nextCursor };
+    return { items: page.items.map((record) => certificateView(record, now)), nextCursor: page.nextCursor };
   });
+}
 
-  const OFFERS = ['application/json', PKIX_CERT, PEM_FILE] as const;
+const OFFERS = ['application/json', PKIX_CERT, PEM_FILE] as const;
+const binary = { type: 'string', format: 'binary' } as const;
+
+function showRoutes(app: FastifyInstance, { mcms }: Deps): void {
   app.get<{ Params: { serial: string } }>('/certificates/:serial', {
     schema: {
       summary: 'One certificate: JSON, or DER or PEM by Accept header',
@@ -147,11 +151,7 @@ export async function certificateRoutes(app: FastifyInstance, options: { mcms: M
       response: {
         200: {
           description: 'the certificate',
-          content: {
-            'application/json': { schema: CERTIFICATE },
-            [PKIX_CERT]: { schema: { type: 'string', format: 'binary' } },
-            [PEM_FILE]: { schema: { type: 'string' } },
-          },
+          content: { 'application/json': { schema: CERTIFICATE }, [PKIX_CERT]: { schema: binary }, [PEM_FILE]: { schema: { type: 'string' } } },
         },
       },
     },
@@ -159,7 +159,7 @@ export async function certificateRoutes(app: FastifyInstance, options: { mcms: M
     const record = await mcms.certificates.show(principalOf(request), request.params.serial);
     const mediaType = preferredMediaType(request.headers.accept, OFFERS);
     reply.header('vary', 'Accept');
-    if (mediaType === 'application/json') return certificateJson(record, mcms.clock.now());
+    if (mediaType === 'application/json') return certificateView(record, mcms.clock.now());
     return sendEncoded(reply, record, mediaType);
   });
 
@@ -169,7 +169,7 @@ export async function certificateRoutes(app: FastifyInstance, options: { mcms: M
         summary: `One certificate, ${suffix.toUpperCase()}`,
         tags: ['certificates'],
         params: serialParams,
-        response: { 200: { description: 'the certificate', content: { [mediaType]: { schema: { type: 'string', ...(suffix === 'der' ? { format: 'binary' } : {}) } } } } },
+        response: { 200: { description: 'the certificate', content: { [mediaType]: { schema: suffix === 'der' ? binary : { type: 'string' } } } } },
       },
     }, async (request, reply) => sendEncoded(reply, await mcms.certificates.show(principalOf(request), request.params.serial), mediaType));
   }

@@ -49,7 +49,7 @@ const newSubscriberBody = {
   additionalProperties: false,
   properties: {
     email: { type: 'string', minLength: 3, maxLength: 320, description: 'primary mailbox' },
-    name: { type: 'string', maxLength: 200, description: 'display name' },
+    name: { type: 'string', description: 'display name' },
     mailboxes: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 3, maxLength: 320 }, description: 'extra mailboxes' },
   },
 } as const;

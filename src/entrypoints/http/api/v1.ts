@@ -23,11 +23,12 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   app.addHook('onRoute', (route) => {
     if (route.schema && !route.schema.hide) route.schema.security = [{ [BEARER_SCHEME]: [] }];
   });
-  requireBearerToken(app, options.mcms);
-  await app.register(caRoutes, options);
-  await app.register(subscriberRoutes, options);
-  await app.register(deviceRoutes, options);
-  await app.register(certificateRoutes, options);
-  await app.register(operatorRoutes, options);
-  await app.register(auditRoutes, options);
+  const { mcms, metrics } = options;
+  requireBearerToken(app, mcms);
+  await app.register(caRoutes, { mcms });
+  await app.register(subscriberRoutes, { mcms });
+  await app.register(deviceRoutes, { mcms });
+  await app.register(certificateRoutes, { mcms, metrics });
+  await app.register(operatorRoutes, { mcms });
+  await app.register(auditRoutes, { mcms });
 }

@@ -1,0 +1,111 @@
+/**
+ * The HTTP edge: one fastify app holding a plugin per area (health, metrics, CA certificates, the
+ * REST API, its OpenAPI document), and the server that runs it with keep-alive and a graceful close.
+ * Everything reaches mcms through the `Mcms` facade; errors leave as RFC 9457 problem documents.
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Mcms } from '../services.js';
+import { REDACTED_PATHS, installAccessLog } from './access-log.js';
+import { API_PREFIX, API_SCHEMAS, apiV1 } from './api/v1.js';
+import { caCertificateRoutes } from './ca-certificates.js';
+import { healthRoutes } from './health.js';
+import { HttpMetrics, installMetrics } from './metrics.js';
+import { installOpenApi } from './openapi.js';
+import { installProblemHandlers, problemSchema } from './problem.js';
+
+export interface HttpOptions {
+  logger: Logger;
+}
+
+export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = options.logger.child({ component: 'http' }, { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  const app = Fastify({
+    loggerInstance,
+    // fastify's own request lines are replaced by the access log: one line per request, on response.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: mcms.settings.bodyLimit,
+    trustProxy: mcms.settings.trustProxy,
+    // Longer than the usual 60 s idle timeout of load balancers, so that they close idle connections first.
+    keepAliveTimeout: 72_000,
+    // Bounds slow clients when no reverse proxy does (fastify's advice for servers facing the network).
+    requestTimeout: 60_000,
+    // Reject unknown body properties (`additionalProperties: false`) instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    // The id the access log carries, for support; nosniff because some bodies echo request input.
+    reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+  });
+  releaseKeepAliveOnClose(app);
+  installProblemHandlers(app);
+  for (const schema of [problemSchema, ...API_SCHEMAS]) app.addSchema(schema);
+  await installOpenApi(app, { baseUrl: mcms.settings.baseUrl });
+
+  const metrics = new HttpMetrics();
+  installAccessLog(app);
+  installMetrics(app, metrics);
+  await app.register(healthRoutes, { mcms });
+  await app.register(caCertificateRoutes, { mcms });
+  await app.register(apiV1, { prefix: API_PREFIX, mcms, metrics });
+  return app;
+}
+
+export interface RunningHttpServer {
+  app: FastifyInstance;
+  /** Where the server listens, with the port it really got (MCMS_PORT=0 picks a free one). */
+  url: string;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (idle keep-alive connections are
+   * closed at once; requests arriving meanwhile on open ones get 503), and after `shutdownTimeoutMs`
+   * cuts whatever is left. It does not close mcms: the caller opened it and closes it afterwards.
+   */
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(mcms: Mcms, options: HttpOptions & { shutdownTimeoutMs?: number }): Promise<RunningHttpServer> {
+  const app = await buildHttpApp(mcms, options);
+  await app.listen({ host: mcms.settings.host, port: mcms.settings.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${host}:${address.port}`,
+    close: () => (closing ??= closeGracefully(app, options.shutdownTimeoutMs ?? 10_000)),
+  };
+}
+
+/**
+ * Once the app is closing, responses carry `Connection: close`: a keep-alive connection whose request
+ * was in flight at close time is released when that request is answered, instead of holding the
+ * close up until the client's or the server's idle timeout.
+ */
+function releaseKeepAliveOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+}
+
+async function closeGracefully(app: FastifyInstance, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const closed = app.close().then(() => 'closed' as const);
+  const outcome = await Promise.race([closed, deadline]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    app.log.warn({ timeoutMs }, 'requests still running at shutdown; closing their connections');
+    app.server.closeAllConnections();
+    await closed;
+  }
+}
