@@ -14,6 +14,7 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import pino from 'pino';
 import { openStore } from '../src/adapters/db/open-store.js';
 import { loadMasterKey } from '../src/adapters/keys/master-key.js';
@@ -48,10 +49,11 @@ export async function run(args: string[]): Promise<void> {
   const db = option(args, 'db', 'sqlite');
   const dir = tempDir('mcms-bench-');
   const env: Record<string, string> = { MCMS_DATA_DIR: dir.file('data'), MCMS_LOG_LEVEL: 'silent', MCMS_PORT: '0', MCMS_HOST: '127.0.0.1' };
+  const pgUrl = process.env.MCMS_TEST_DATABASE_URL;
+  const schema = `mcms_bench_${randomBytes(4).toString('hex')}`;
   if (db === 'postgres') {
-    const url = process.env.MCMS_TEST_DATABASE_URL;
-    if (!url) throw new Error('--db postgres needs MCMS_TEST_DATABASE_URL');
-    env.MCMS_DATABASE_URL = `${url}?schema=mcms_bench_${randomBytes(4).toString('hex')}`;
+    if (!pgUrl) throw new Error('--db postgres needs MCMS_TEST_DATABASE_URL');
+    env.MCMS_DATABASE_URL = `${pgUrl}?schema=${schema}`;
   }
   const config = loadConfig({ env, cwd: dir.path });
   const mcms = await openMcms(config, { init: true });
@@ -108,6 +110,12 @@ export async function run(args: string[]): Promise<void> {
   });
   await mcms.close();
   dir.remove();
+  if (db === 'postgres') {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  }
 
   const f = (n: number) => n.toFixed(0);
   console.log(
