@@ -4,6 +4,7 @@
  * `profiles.smime-signing.validityDays` → MCMS_PROFILES_SMIME_SIGNING_VALIDITY_DAYS).
  */
 import { z } from 'zod';
+import { DURATION_PATTERN } from '../lib/duration.js';
 import { KEY_ALGORITHMS } from '../domain/ca/index.js';
 import type { ProfileId } from '../domain/policy/index.js';
 import { GENERATIONS, MAX_VALIDITY_DAYS, profileSettingsProblem, VALIDATION_TYPES } from '../domain/policy/index.js';
@@ -11,14 +12,19 @@ import { GENERATIONS, MAX_VALIDITY_DAYS, profileSettingsProblem, VALIDATION_TYPE
 const days = (fallback: number, what: string) =>
   z.number().int().min(1).max(36_600).default(fallback).describe(`validity of ${what}, in days`);
 
+const duration = (fallback: string, what: string) =>
+  z.string().regex(new RegExp(DURATION_PATTERN), 'must be a duration such as 30m, 12h, 7d or 2w').default(fallback).describe(what);
+
 function profile(id: ProfileId, generation: (typeof GENERATIONS)[number], validityDays: number) {
   return z
     .object({
       generation: z.enum(GENERATIONS).default(generation).describe(`S/MIME BR generation of ${id} certificates`),
       validityDays: z.number().int().min(1).max(MAX_VALIDITY_DAYS).default(validityDays)
         .describe(`validity of ${id} certificates, in days (at most ${MAX_VALIDITY_DAYS})`),
+      requireApproval: z.boolean().default(false)
+        .describe(`${id} enrollments over SCEP wait as PENDING until an operator approves them`),
     })
-    .default({ generation, validityDays })
+    .default({ generation, validityDays, requireApproval: false })
     .superRefine((value, ctx) => {
       const problem = profileSettingsProblem(id, value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['generation'] });
@@ -53,6 +59,24 @@ export const configSchema = z.object({
     validation: z.enum(VALIDATION_TYPES).default('mailbox')
       .describe('S/MIME BR validation type: mailbox (CN = mailbox) or sponsor (CN = name, O = organization)'),
   }).prefault({}),
+  scep: z.object({
+    validator: z.enum(['one-time', 'static', 'webhook']).default('one-time')
+      .describe('how SCEP challenges are checked: one-time (bound to person, device, profile), static (labs only), webhook'),
+    challengeTtl: duration('1h', 'default lifetime of a one-time challenge'),
+    challengeMaxTtl: duration('30d', 'longest lifetime an operator may give a challenge'),
+    approvalTtl: duration('7d', 'how long an enrollment waits for approval before it expires'),
+    static: z.object({
+      'smime-signing': z.string().min(8).optional().describe('static challenge for smime-signing (labs only: anyone who knows it can enroll)'),
+      'smime-encryption': z.string().min(8).optional().describe('static challenge for smime-encryption (labs only)'),
+      'smime-dual': z.string().min(8).optional().describe('static challenge for smime-dual (labs only)'),
+      'device-auth': z.string().min(8).optional().describe('static challenge for device-auth (labs only)'),
+    }).prefault({}),
+    webhook: z.object({
+      url: z.url({ protocol: /^https?$/ }).optional().describe('webhook validator: URL that receives an HMAC-signed POST per challenge'),
+      secret: z.string().min(16).optional().describe('webhook validator: HMAC-SHA256 key for the X-Mcms-Signature header'),
+      timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('webhook validator: time to wait for an answer (then refuse)'),
+    }).prefault({}),
+  }).prefault({}),
   profiles: z.object({
     'smime-signing': profile('smime-signing', 'strict', 365),
     'smime-encryption': profile('smime-encryption', 'strict', 730),
@@ -62,6 +86,13 @@ export const configSchema = z.object({
 }).superRefine((config, ctx) => {
   if (config.certificates.validation === 'sponsor' && !config.ca.organization) {
     ctx.addIssue({ code: 'custom', path: ['ca', 'organization'], message: 'is required when certificates.validation is sponsor' });
+  }
+  if (config.scep.validator === 'static' && !Object.values(config.scep.static).some(Boolean)) {
+    ctx.addIssue({ code: 'custom', path: ['scep', 'static', 'smime-signing'], message: 'a static validator needs a challenge for at least one profile' });
+  }
+  if (config.scep.validator === 'webhook') {
+    if (!config.scep.webhook.url) ctx.addIssue({ code: 'custom', path: ['scep', 'webhook', 'url'], message: 'is required when scep.validator is webhook' });
+    if (!config.scep.webhook.secret) ctx.addIssue({ code: 'custom', path: ['scep', 'webhook', 'secret'], message: 'is required when scep.validator is webhook' });
   }
 });
 

@@ -3,10 +3,10 @@
  * dependencies bound. `main/` builds it from config and adapters; the edges never see an adapter.
  */
 import type { Clock } from '../lib/clock.js';
-import type { Operator, Principal } from '../domain/access/index.js';
+import type { ApprovalKind, ApprovalRequest, ApprovalStatus, Operator, Principal } from '../domain/access/index.js';
 import type { AuditVerification } from '../domain/audit/index.js';
 import type { CaIdentity, IdentitySummary } from '../domain/ca/index.js';
-import type { CsrIssuance } from '../domain/enrollment/index.js';
+import type { Challenge, CsrIssuance } from '../domain/enrollment/index.js';
 import type { CertificateQuery, CertificateRecord } from '../domain/inventory/index.js';
 import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
@@ -66,6 +66,17 @@ export interface Mcms {
   };
   audit: {
     verify(principal: Principal): Promise<AuditVerification>;
+  };
+  challenges: {
+    /** A one-time SCEP challenge; the secret is returned once and stored only hashed. */
+    create(principal: Principal, input: { subscriber: string; deviceId?: string | undefined; profile?: string | undefined; ttlMs?: number | undefined }): Promise<{ challenge: Challenge; secret: string }>;
+    list(principal: Principal, subscriber: string): Promise<Challenge[]>;
+  };
+  approvals: {
+    list(principal: Principal, filter: { status?: ApprovalStatus; kind?: ApprovalKind }, page: PageRequest): Promise<Page<ApprovalRequest>>;
+    show(principal: Principal, id: string): Promise<ApprovalRequest>;
+    /** Casts a vote; when it decides the request, the waiting work is completed (or closed). */
+    vote(principal: Principal, input: { id: string; decision: 'approve' | 'reject'; comment?: string | undefined }): Promise<ApprovalRequest>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

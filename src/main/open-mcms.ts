@@ -16,11 +16,12 @@ import { verifyAuditChain } from '../domain/audit/index.js';
 import * as ca from '../domain/ca/index.js';
 import { issueFromCsr } from '../domain/enrollment/index.js';
 import * as inventory from '../domain/inventory/index.js';
-import { ProfileCatalog } from '../domain/policy/index.js';
 import * as subscribers from '../domain/subscribers/index.js';
 import type { Mcms, InitResult } from '../entrypoints/services.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
+import { enrollmentServices } from './enrollment-services.js';
+import { createWiring } from './wiring.js';
 
 export interface OpenOptions {
   init: boolean;
@@ -47,20 +48,8 @@ export function databaseLocation(url: string): { url: string; schema?: string } 
 }
 
 function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, clock: Clock): Mcms {
-  const uow = store;
-  const profiles = new ProfileCatalog(config.profiles, config.certificates.validation);
-  const subjectSettings = {
-    validation: config.certificates.validation,
-    organization: config.ca.organization,
-    organizationIdentifier: config.ca.organizationIdentifier,
-    country: config.ca.country,
-  };
-  let authority: Promise<ca.IssuingAuthority> | undefined;
-  const issuingAuthority = () => {
-    authority ??= ca.IssuingAuthority.load({ identities: store.read.identities, keys }, { baseUrl: config.baseUrl });
-    authority.catch(() => { authority = undefined; });
-    return authority;
-  };
+  const wiring = createWiring(config, store, keys, clock);
+  const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
 
   return {
@@ -104,6 +93,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
         return verifyAuditChain(store.read.audit);
       },
     },
+    ...enrollmentServices(wiring),
     health: async () => {
       const database = await store.read.identities.list().then(() => true, () => false);
       const caReady = database && (await issuingAuthority().then(() => true, () => false));

@@ -9,7 +9,11 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Migrator } from 'kysely';
+import { migrationProvider } from '../../src/adapters/db/migrations/migration-provider.js';
 import { openStore } from '../../src/adapters/db/open-store.js';
+import { openPostgresDatabase } from '../../src/adapters/db/postgres-database.js';
+import { openSqliteDatabase } from '../../src/adapters/db/sqlite-database.js';
 import { verifyAuditChain } from '../../src/domain/audit/index.js';
 import type { TestDatabase, TestStore } from './test-databases.js';
 import { dialectsUnderTest } from './test-databases.js';
@@ -116,7 +120,7 @@ describe('migrations', () => {
 
   for (const target of dialectsUnderTest) {
     describe(`on ${target.dialect}`, { skip: target.skip }, () => {
-      it('indexes every column the inventory filters and sorts on', async () => {
+      it('indexes every column the inventory, approvals, challenges and SCEP transactions filter and sort on', async () => {
         const database = target.database();
         databases.push(database);
         const db = await database.fresh();
@@ -128,6 +132,16 @@ describe('migrations', () => {
           'index certificates_not_after_idx on certificates (not_after)',
           'index certificates_profile_idx on certificates (profile, seq)',
           'unique index operators_token_hash_key on operators (token_hash)',
+          'unique index approval_requests_id_key on approval_requests (id)',
+          'index approval_requests_status_idx on approval_requests (status, seq)',
+          'index approval_requests_kind_idx on approval_requests (kind, seq)',
+          'unique index approval_votes_request_id_voter_id_key on approval_votes (request_id, voter_id)',
+          'index challenges_subscriber_idx on challenges (subscriber_id, created_at)',
+          'index challenges_device_status_idx on challenges (device_id, status)',
+          'primary key scep_transactions (transaction_id, requester_key_hash)',
+          'index scep_transactions_approval_idx on scep_transactions (approval_id)',
+          'foreign key challenges (device_id) references devices (id)',
+          'foreign key scep_transactions (subscriber_id) references subscribers (id)',
         ]) assert.ok(facts.includes(expected), `missing: ${expected}`);
       });
 
@@ -140,8 +154,34 @@ describe('migrations', () => {
         const again = await db.reopen((msg) => applied.push(msg));
         assert.ok(await again.keyBlobs.get('k1'));
         const rows = await db.query<{ name: string }>('select name from kysely_migration order by name');
-        assert.deepEqual(rows.map((r) => r.name), ['0001-initial']);
+        assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-enrollment']);
         assert.deepEqual(applied, []);
+      });
+
+      it('upgrades a database at 0001 to 0002, keeping its data', async () => {
+        const database = target.database();
+        databases.push(database);
+        const { url, schema } = database.vacant();
+        const old = target.dialect === 'sqlite'
+          ? openSqliteDatabase(url.slice('sqlite:'.length))
+          : await openPostgresDatabase({ url, schema });
+        try {
+          const migrator = new Migrator({ db: old, provider: migrationProvider(target.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+          const { error } = await migrator.migrateTo('0001-initial');
+          assert.equal(error, undefined);
+          await old.insertInto('subscribers').values({ id: 's1', display_name: null, status: 'active', created_at: new Date(0).toISOString() }).execute();
+        } finally {
+          await old.destroy();
+        }
+        const applied: string[] = [];
+        const store = await openStore({ url, ...(schema ? { schema } : {}), log: (msg) => applied.push(msg) });
+        try {
+          assert.deepEqual(applied, ['applied migration 0002-enrollment']);
+          assert.equal((await store.read.subscribers.findById('s1'))?.status, 'active');
+          assert.deepEqual(await store.read.challenges.listBySubscriber('s1'), []);
+        } finally {
+          await store.close();
+        }
       });
 
       it('two processes opening a new database at once migrate it once, one after the other', async () => {

@@ -19,27 +19,13 @@ import type { CaIdentity } from '../../src/domain/ca/index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { CertificateFilter, CertificateRecord } from '../../src/domain/inventory/index.js';
 import type { Device, Subscriber } from '../../src/domain/subscribers/index.js';
+import { DAY, T0, address, hex, subscriber } from './sample-records.js';
+import { countRows, rejectsWithCode, walk } from './store-assertions.js';
 import type { TestDatabase, TestStore } from './test-databases.js';
 import { dialectsUnderTest } from './test-databases.js';
 
 const clock = { now: () => new Date() };
 const actor: Actor = { kind: 'system', id: 'test', name: 'test' };
-const DAY = 86_400_000;
-const T0 = new Date('2030-01-01T00:00:00.000Z').getTime();
-
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const address = (tag = 'a') => `${tag}-${hex(4)}@example.org`;
-
-function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
-  return {
-    id: randomUUID(),
-    displayName: 'Ada Lovelace',
-    status: 'active',
-    mailboxes: [{ address: address('ada'), primary: true }],
-    createdAt: new Date('2031-02-03T04:05:06.789Z'),
-    ...overrides,
-  };
-}
 
 function certificate(overrides: Partial<CertificateRecord> = {}): CertificateRecord {
   return {
@@ -65,35 +51,6 @@ function certificate(overrides: Partial<CertificateRecord> = {}): CertificateRec
 
 function operator(overrides: Partial<Operator> = {}): Operator {
   return { id: randomUUID(), name: `op-${hex(4)}`, role: 'officer', status: 'active', createdAt: new Date(T0 + 7), ...overrides };
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
-}
-
-async function countRows(db: TestStore, table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {
-  const placeholders = db.store.dialect === 'postgres' ? where : where.replace(/\$\d+/g, '?');
-  const rows = await db.query<{ n: number | string }>(`select count(*) as n from ${table} where ${placeholders}`, params);
-  return Number(rows[0]?.n);
-}
-
-/** Every item of a listing, page by page; checks that each page but the last is full. */
-async function walk<T>(list: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, limit: number): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 1000; pages += 1) {
-    const page = await list(cursor);
-    all.push(...page.items);
-    if (page.nextCursor === null) return all;
-    assert.equal(page.items.length, limit, 'a page before the last is full');
-    cursor = page.nextCursor;
-  }
-  throw new Error('pagination does not end');
 }
 
 for (const target of dialectsUnderTest) {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/index.js';
 import type { Mcms } from '../../src/entrypoints/services.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { openMcms } from '../../src/main/open-mcms.js';
 import { tempDir } from './openssl.js';
 
@@ -27,7 +28,7 @@ export interface TestInstance {
   dispose(): Promise<void>;
 }
 
-export async function startInstance(dialect: Dialect, extraEnv: Record<string, string> = {}): Promise<TestInstance> {
+export async function startInstance(dialect: Dialect, extraEnv: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestInstance> {
   const dir = tempDir();
   const env: Record<string, string> = { MCMS_DATA_DIR: dir.path, MCMS_LOG_LEVEL: 'silent', ...extraEnv };
   let dropSchema = async () => {};
@@ -42,7 +43,7 @@ export async function startInstance(dialect: Dialect, extraEnv: Record<string, s
       await client.end();
     };
   }
-  const mcms = await openMcms(loadConfig({ env, cwd: dir.path }), { init: true });
+  const mcms = await openMcms(loadConfig({ env, cwd: dir.path }), { init: true, ...(options.clock ? { clock: options.clock } : {}) });
   const init = await mcms.ca.init(mcms.localPrincipal());
   return {
     mcms, dataDir: dir.path, adminToken: init.adminToken!, env,

@@ -116,6 +116,67 @@ export interface KeysTable {
   created_at: Instant;
 }
 
+export interface ApprovalRequestsTable {
+  /** Insertion order; keys the newest-first listing and its cursor. */
+  seq: Generated<number>;
+  id: string;
+  kind: string;
+  target: string;
+  summary: string;
+  requested_by: string;
+  requester_id: string;
+  required_approvals: number;
+  status: string;
+  created_at: Instant;
+  expires_at: Instant;
+  decided_at: Instant | null;
+  /** A JSON object. */
+  details: string;
+}
+
+/** One row per vote; the unique (request_id, voter_id) makes each voter count once. */
+export interface ApprovalVotesTable {
+  /** Insertion order: the order the votes were cast in. */
+  seq: Generated<number>;
+  request_id: string;
+  voter_id: string;
+  voter_name: string;
+  decision: string;
+  comment: string | null;
+  at: Instant;
+}
+
+/** One-time SCEP challenges: the SHA-256 of the secret, never the secret. */
+export interface ChallengesTable {
+  id: string;
+  subscriber_id: string;
+  device_id: string | null;
+  profile: string;
+  secret_hash: string;
+  status: string;
+  failed_attempts: number;
+  created_by: string;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+}
+
+/** Keyed by (transaction_id, requester_key_hash): a replay finds its first result. */
+export interface ScepTransactionsTable {
+  transaction_id: string;
+  requester_key_hash: string;
+  profile: string;
+  subscriber_id: string;
+  device_id: string | null;
+  status: string;
+  /** The PKCS#10 request (DER). */
+  csr: Buffer;
+  certificate_serial: string | null;
+  approval_id: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -127,6 +188,10 @@ export interface Database {
   operators: OperatorsTable;
   ca_identities: CaIdentitiesTable;
   keys: KeysTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_votes: ApprovalVotesTable;
+  challenges: ChallengesTable;
+  scep_transactions: ScepTransactionsTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

@@ -4,18 +4,22 @@
  * software key store uses, which lives outside the domain's units of work.
  */
 import type { Kysely } from 'kysely';
-import type { OperatorRepository } from '../../domain/access/index.js';
+import type { ApprovalRepository, OperatorRepository } from '../../domain/access/index.js';
 import type { AuditRepository } from '../../domain/audit/index.js';
 import type { IdentityRepository } from '../../domain/ca/index.js';
+import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
 import type { KeyBlobRepository } from '../keys/key-blob.js';
+import { KyselyApprovalRepository } from './approval-repository.js';
 import { KyselyAuditRepository } from './audit-repository.js';
 import { KyselyCertificateRepository } from './certificate-repository.js';
+import { KyselyChallengeRepository } from './challenge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
+import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
 import { KyselySubscriberRepository } from './subscriber-repository.js';
 
@@ -26,6 +30,9 @@ export interface Repositories {
   audit: AuditRepository;
   operators: OperatorRepository;
   identities: IdentityRepository;
+  approvals: ApprovalRepository;
+  challenges: ChallengeRepository;
+  scepTransactions: ScepTransactionRepository;
 }
 
 /**
@@ -47,5 +54,8 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     audit: new KyselyAuditRepository(db, dialect),
     operators: new KyselyOperatorRepository(db),
     identities: new KyselyIdentityRepository(db),
+    approvals: new KyselyApprovalRepository(db),
+    challenges: new KyselyChallengeRepository(db),
+    scepTransactions: new KyselyScepTransactionRepository(db),
   };
 }

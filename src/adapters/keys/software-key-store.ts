@@ -8,7 +8,7 @@
  * token and sign through it; the composition root would choose between them by configuration.
  */
 import type { KeyObject } from 'node:crypto';
-import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPair, privateDecrypt, randomUUID, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { HashName, KeyAlgorithm, KeyStore, SigningKey } from '../../domain/ca/index.js';
 import { KEY_ALGORITHMS } from '../../domain/ca/index.js';
@@ -46,6 +46,11 @@ function signingKey(id: string, algorithm: KeyAlgorithm, publicKey: Buffer, priv
     algorithm,
     publicKey,
     sign: (data: Buffer, hash: HashName) => signAsync(hash, data, privateKey),
+    // The raw RSA private operation (blinded by OpenSSL); PKCS#1 v1.5 unpadding with implicit
+    // rejection is the caller's (lib/pki/cms), as it would be in front of an HSM's CKM_RSA_X_509.
+    ...(algorithm.startsWith('rsa-')
+      ? { rsaRawDecrypt: async (block: Buffer) => privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, block) }
+      : {}),
   };
 }
 

@@ -7,5 +7,9 @@ export const ACCESS_ERRORS = [
   'operator.invalid-role',
   'operator.invalid-name',
   'operator.last-admin',
+  'approval.not-found',
+  'approval.already-voted',
+  'approval.own-request',
+  'approval.closed',
 ] as const;
 export type AccessErrorCode = (typeof ACCESS_ERRORS)[number];

@@ -6,3 +6,8 @@ export type { OperatorRepository } from './ports.js';
 export { can, requirePermission } from './authorize.js';
 export type { OperatorDeps } from './operators.js';
 export { addOperator, authenticate, createOperator, disableOperator, listOperators, rotateOperatorToken } from './operators.js';
+export type { ApprovalKind, ApprovalRequest, ApprovalStatus, ApprovalVote } from './approval-model.js';
+export { APPROVAL_KINDS, approvalsCast } from './approval-model.js';
+export type { ApprovalRepository } from './approval-ports.js';
+export type { ApprovalDeps, NewApproval } from './approvals.js';
+export { castVote, listApprovals, openApproval, showApproval, voterId } from './approvals.js';

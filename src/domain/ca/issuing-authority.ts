@@ -136,4 +136,9 @@ export class IssuingAuthority {
   certificate(): Buffer {
     return this.identity.certificate;
   }
+
+  /** The issuer Name (DER) of every certificate this authority signs. */
+  subjectName(): Buffer {
+    return this.issuerName;
+  }
 }

@@ -29,4 +29,9 @@ export interface SigningKey {
   /** DER SubjectPublicKeyInfo. */
   readonly publicKey: Buffer;
   sign(data: Buffer, hash: HashName): Promise<Buffer>;
+  /**
+   * RSA keys only: the raw private operation (no padding) on one block, for key transport (SCEP
+   * envelopes, encrypted S/MIME). Unpadding belongs to the caller, which must not leak padding errors.
+   */
+  rsaRawDecrypt?(block: Buffer): Promise<Buffer>;
 }

@@ -1,5 +1,18 @@
 export type { EnrollmentErrorCode } from './errors.js';
 export { ENROLLMENT_ERRORS } from './errors.js';
+export type { Challenge, ChallengeStatus } from './challenge-model.js';
+export { CHALLENGE_MAX_FAILURES } from './challenge-model.js';
+export type { ScepTransaction, ScepTransactionStatus } from './scep-model.js';
+export type { ChallengeGrant, ChallengeQuestion, ChallengeRepository, ChallengeValidator, ScepTransactionRepository } from './ports.js';
 export { readCertificationRequest } from './read-request.js';
+export type { CertifyDeps } from './certify.js';
 export type { CsrIssuance, IssuanceDeps } from './issue-from-csr.js';
 export { issueFromCsr } from './issue-from-csr.js';
+export type { ChallengeDeps } from './challenges.js';
+export { checkOneTimeChallenge, createChallenge, listChallenges } from './challenges.js';
+export { OneTimeChallengeValidator, StaticChallengeValidator } from './challenge-validators.js';
+export type { FailInfo, ScepOutcome } from './scep-outcome.js';
+export { failureFrom } from './scep-outcome.js';
+export type { ScepEnrollment, ScepEnrollmentDeps } from './scep-enrollment.js';
+export { enrollOverScep, fetchCertificate, keyHash, outcomeOf, pollScepTransaction } from './scep-enrollment.js';
+export { completeScepApproval } from './complete-scep-approval.js';

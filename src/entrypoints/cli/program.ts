@@ -10,6 +10,7 @@ import type { CliEnvironment, CommandContext, GlobalOptions } from './context.js
 import { CliError } from './context.js';
 import { EXIT, EXIT_CODES } from './exit-codes.js';
 import { registerCertificates } from './commands/cert.js';
+import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
 import { registerInit } from './commands/init.js';
 import { registerOperators } from './commands/operator.js';
@@ -35,6 +36,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerServe(program, context);
   registerSubscribers(program, context);
   registerCertificates(program, context);
+  registerChallenges(program, context);
   registerOperators(program, context);
   registerConfig(program, context);
   return program;

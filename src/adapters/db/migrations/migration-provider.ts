@@ -5,11 +5,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../schema.js';
 import { initial as postgresInitial } from './postgres/0001-initial.js';
+import { enrollment as postgresEnrollment } from './postgres/0002-enrollment.js';
 import { initial as sqliteInitial } from './sqlite/0001-initial.js';
+import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
-  sqlite: { '0001-initial': sqliteInitial },
-  postgres: { '0001-initial': postgresInitial },
+  sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment },
+  postgres: { '0001-initial': postgresInitial, '0002-enrollment': postgresEnrollment },
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,10 +1,9 @@
 /** `mcms config`: every setting with its env name and default, and the effective values. */
 import type { Command } from 'commander';
-import { settings } from '../../../config/index.js';
+import { redactConfig, settings } from '../../../config/index.js';
 import type { CommandContext } from '../context.js';
 import { emit, table } from '../output.js';
 
-const SECRET = /masterKey|password|token/i;
 
 export function registerConfig(program: Command, context: () => CommandContext): void {
   const config = program.command('config').description('configuration reference');
@@ -24,7 +23,7 @@ export function registerConfig(program: Command, context: () => CommandContext):
     .description('the effective configuration after file and environment (secrets hidden)')
     .action(() => {
       const ctx = context();
-      const effective = JSON.parse(JSON.stringify(ctx.env.config(ctx.globals), (k, v: unknown) => (SECRET.test(k) && v ? '***' : v))) as object;
+      const effective = redactConfig(ctx.env.config(ctx.globals));
       emit(ctx, effective, () => flatten(effective).map(([k, v]) => `${k} = ${v}`).join('\n'));
     });
 }

@@ -5,10 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Mcms } from '../../services.js';
 import type { HttpMetrics } from '../metrics.js';
+import { approvalRoutes, approvalSchema } from './approvals.js';
 import { auditRoutes } from './audit.js';
 import { requireBearerToken } from './auth.js';
 import { caRoutes } from './ca.js';
 import { certificateRoutes, certificateSchema } from './certificates.js';
+import { challengeRoutes, challengeSchema } from './challenges.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
@@ -17,7 +19,7 @@ export const API_PREFIX = '/api/v1';
 export const BEARER_SCHEME = 'bearerAuth';
 
 /** The models the API's routes refer to by `$ref`; added to the root instance so OpenAPI lists them once. */
-export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema];
+export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema, challengeSchema, approvalSchema];
 
 export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics: HttpMetrics }): Promise<void> {
   app.addHook('onRoute', (route) => {
@@ -30,5 +32,7 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(deviceRoutes, { mcms });
   await app.register(certificateRoutes, { mcms, metrics });
   await app.register(operatorRoutes, { mcms });
+  await app.register(challengeRoutes, { mcms });
+  await app.register(approvalRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
 }

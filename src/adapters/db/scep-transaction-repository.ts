@@ -1,0 +1,98 @@
+/**
+ * SCEP transactions, keyed by transactionID and the requester's key hash (RFC 8894 §3.2.1.1: the
+ * transactionID stays the same over one enrollment, so a retry finds its first result). The primary
+ * key refuses a second insert of the same pair; an index on approval_id finds the transaction an
+ * operator's decision releases.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  EnrollmentErrorCode, ScepTransaction, ScepTransactionRepository, ScepTransactionStatus,
+} from '../../domain/enrollment/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { atomically } from './atomic-write.js';
+import type { Database, ScepTransactionsTable } from './schema.js';
+import { dateFrom, instant } from './schema.js';
+import type { UniqueKey } from './unique-violation.js';
+import { violatesUnique } from './unique-violation.js';
+
+const TRANSACTION_KEY: UniqueKey = {
+  index: 'scep_transactions_pkey', table: 'scep_transactions', columns: ['transaction_id', 'requester_key_hash'],
+};
+
+function transactionFrom(row: Selectable<ScepTransactionsTable>): ScepTransaction {
+  return {
+    transactionId: row.transaction_id,
+    requesterKeyHash: row.requester_key_hash,
+    profile: row.profile,
+    subscriberId: row.subscriber_id,
+    deviceId: row.device_id,
+    status: row.status as ScepTransactionStatus,
+    csr: row.csr,
+    certificateSerial: row.certificate_serial,
+    approvalId: row.approval_id,
+    createdAt: dateFrom(row.created_at),
+    updatedAt: dateFrom(row.updated_at),
+  };
+}
+
+export class KyselyScepTransactionRepository implements ScepTransactionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(transaction: ScepTransaction): Promise<void> {
+    try {
+      // In a savepoint: on PostgreSQL a caught violation must not abort the caller's transaction.
+      await atomically(this.db, (db) => db.insertInto('scep_transactions').values({
+        transaction_id: transaction.transactionId,
+        requester_key_hash: transaction.requesterKeyHash,
+        profile: transaction.profile,
+        subscriber_id: transaction.subscriberId,
+        device_id: transaction.deviceId,
+        status: transaction.status,
+        csr: transaction.csr,
+        certificate_serial: transaction.certificateSerial,
+        approval_id: transaction.approvalId,
+        created_at: instant(transaction.createdAt),
+        updated_at: instant(transaction.updatedAt),
+      }).execute());
+    } catch (error) {
+      if (violatesUnique(error, TRANSACTION_KEY)) {
+        throw new DomainError<EnrollmentErrorCode>('scep.transaction-exists', `SCEP transaction ${transaction.transactionId} exists for this key`);
+      }
+      throw error;
+    }
+  }
+
+  async find(transactionId: string, requesterKeyHash: string): Promise<ScepTransaction | null> {
+    const row = await this.db.selectFrom('scep_transactions').selectAll()
+      .where('transaction_id', '=', transactionId)
+      .where('requester_key_hash', '=', requesterKeyHash)
+      .executeTakeFirst();
+    return row ? transactionFrom(row) : null;
+  }
+
+  /** One approval releases one transaction; should two name it, the newest is the one returned. */
+  async findByApproval(approvalId: string): Promise<ScepTransaction | null> {
+    const row = await this.db.selectFrom('scep_transactions').selectAll()
+      .where('approval_id', '=', approvalId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row ? transactionFrom(row) : null;
+  }
+
+  /** `certificateSerial` left out keeps the stored one; null clears it. */
+  async update(
+    transactionId: string,
+    requesterKeyHash: string,
+    changes: { status: ScepTransactionStatus; certificateSerial?: string | null; updatedAt: Date },
+  ): Promise<void> {
+    await this.db.updateTable('scep_transactions')
+      .set({
+        status: changes.status,
+        updated_at: instant(changes.updatedAt),
+        ...(changes.certificateSerial !== undefined ? { certificate_serial: changes.certificateSerial } : {}),
+      })
+      .where('transaction_id', '=', transactionId)
+      .where('requester_key_hash', '=', requesterKeyHash)
+      .execute();
+  }
+}

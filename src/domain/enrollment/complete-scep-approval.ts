@@ -1,0 +1,42 @@
+/**
+ * Finishes a SCEP enrollment that waited for an operator: once its approval request is approved, the
+ * certificate is issued from the stored request (the device collects it with CertPoll); once it is
+ * rejected, the transaction is closed and the device's next poll gets a FAILURE.
+ */
+import type { ApprovalRequest } from '../access/index.js';
+import { recordAuditEvent } from '../audit/index.js';
+import { findSubscriberDevice } from '../subscribers/index.js';
+import { certifyRequest, issuanceDetails } from './certify.js';
+import { readCertificationRequest } from './read-request.js';
+import type { ScepEnrollmentDeps } from './scep-enrollment.js';
+
+export async function completeScepApproval(deps: ScepEnrollmentDeps, approval: ApprovalRequest): Promise<void> {
+  if (approval.kind !== 'scep-enrollment' || approval.status === 'open') return;
+  const transaction = await deps.uow.read.scepTransactions.findByApproval(approval.id);
+  if (!transaction || transaction.status !== 'pending') return;
+  const key = [transaction.transactionId, transaction.requesterKeyHash] as const;
+  const now = deps.clock.now();
+  if (approval.status !== 'approved') {
+    await deps.uow.transaction(async (tx) => {
+      await tx.scepTransactions.update(...key, { status: 'rejected', updatedAt: now });
+      await recordAuditEvent(tx.audit, deps.clock, deps.principal.actor, {
+        action: 'scep.rejected', target: transaction.transactionId, details: { approval: approval.id, status: approval.status },
+      });
+    });
+    return;
+  }
+  const subscriber = await deps.uow.read.subscribers.findById(transaction.subscriberId);
+  if (!subscriber) return;
+  const device = transaction.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, transaction.deviceId) : null;
+  const record = await certifyRequest(deps, {
+    profile: deps.profiles.get(transaction.profile), subscriber, device, csr: readCertificationRequest(transaction.csr), now,
+  });
+  await deps.uow.transaction(async (tx) => {
+    await tx.certificates.insert(record);
+    await tx.scepTransactions.update(...key, { status: 'issued', certificateSerial: record.serial, updatedAt: now });
+    await recordAuditEvent(tx.audit, deps.clock, deps.principal.actor, {
+      action: 'certificate.issue', target: record.serial,
+      details: issuanceDetails(record, { via: 'scep', transactionId: transaction.transactionId, approval: approval.id }),
+    });
+  });
+}
