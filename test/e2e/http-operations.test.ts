@@ -128,7 +128,7 @@ describe('HTTP operations', () => {
     assert.equal(doc.info.version, packageVersion);
     assert.deepEqual(doc.servers, [{ url: 'http://pki.example.test:8080' }]);
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: 'an operator API token (RFC 6750)' });
-    for (const name of ['Problem', 'Subscriber', 'Device', 'Certificate', 'Operator']) assert.ok(doc.components.schemas[name], name);
+    for (const name of ['Problem', 'Subscriber', 'Device', 'Certificate', 'Operator', 'Challenge', 'Approval']) assert.ok(doc.components.schemas[name], name);
 
     const expected: Record<string, string[]> = {
       '/api/v1/ca': ['get'], '/api/v1/ca/chain.pem': ['get'], '/api/v1/profiles': ['get'],
@@ -138,6 +138,9 @@ describe('HTTP operations', () => {
       '/api/v1/certificates/{serial}/pem': ['get'], '/api/v1/certificates/{serial}/der': ['get'],
       '/api/v1/operators': ['get', 'post'], '/api/v1/operators/{name}/disable': ['post'],
       '/api/v1/operators/{name}/rotate-token': ['post'], '/api/v1/audit/verify': ['get'],
+      '/api/v1/subscribers/{key}/challenges': ['get', 'post'],
+      '/api/v1/approvals': ['get'], '/api/v1/approvals/{id}': ['get'],
+      '/api/v1/approvals/{id}/approve': ['post'], '/api/v1/approvals/{id}/reject': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {
