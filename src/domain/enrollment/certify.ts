@@ -3,7 +3,7 @@
  * for the requested key, prepared, checked and signed once by the CA. It writes nothing; each path
  * commits the returned inventory row with its own records and audit entry.
  */
-import type { CertificationRequest } from '../../lib/pki/index.js';
+import type { PublicKeyInfo } from '../../lib/pki/index.js';
 import type { IssuingAuthority } from '../ca/index.js';
 import { DomainError } from '../errors.js';
 import type { CertificateRecord } from '../inventory/index.js';
@@ -13,6 +13,12 @@ import { subscriberSubject } from '../policy/index.js';
 import type { Device, Subscriber } from '../subscribers/index.js';
 import { mailboxAddresses, primaryMailbox } from '../subscribers/index.js';
 
+/** The public key a certificate is for: from a CSR (device-generated) or from central key generation. */
+export interface KeyToCertify {
+  subjectPublicKeyInfo: Buffer;
+  publicKey: PublicKeyInfo;
+}
+
 export interface CertifyDeps {
   ca: IssuingAuthority;
   subject: SubjectSettings;
@@ -20,17 +26,17 @@ export interface CertifyDeps {
 
 export async function certifyRequest(
   deps: CertifyDeps,
-  input: { profile: CertificateProfile; subscriber: Subscriber; device: Device | null; csr: CertificationRequest; now: Date },
+  input: { profile: CertificateProfile; subscriber: Subscriber; device: Device | null; key: KeyToCertify; now: Date },
 ): Promise<CertificateRecord> {
-  const { subscriber, profile, csr, now } = input;
+  const { subscriber, profile, key, now } = input;
   const mailbox = primaryMailbox(subscriber);
   if (subscriber.status !== 'active') throw new DomainError('subscriber.disabled', `subscriber ${mailbox} is disabled`);
   const prepared = deps.ca.prepare({
     profile,
     subject: subscriberSubject(deps.subject, { displayName: subscriber.displayName, mailbox }),
     emails: mailboxAddresses(subscriber),
-    subjectPublicKeyInfo: csr.subjectPublicKeyInfo,
-    publicKey: csr.publicKey,
+    subjectPublicKeyInfo: key.subjectPublicKeyInfo,
+    publicKey: key.publicKey,
     now,
   });
   const issued = await deps.ca.issue(prepared);

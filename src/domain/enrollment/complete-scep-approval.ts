@@ -29,7 +29,7 @@ export async function completeScepApproval(deps: ScepEnrollmentDeps, approval: A
   if (!subscriber) return;
   const device = transaction.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, transaction.deviceId) : null;
   const record = await certifyRequest(deps, {
-    profile: deps.profiles.get(transaction.profile), subscriber, device, csr: readCertificationRequest(transaction.csr), now,
+    profile: deps.profiles.get(transaction.profile), subscriber, device, key: readCertificationRequest(transaction.csr), now,
   });
   await deps.uow.transaction(async (tx) => {
     await tx.certificates.insert(record);

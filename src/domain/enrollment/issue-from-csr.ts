@@ -38,7 +38,7 @@ export async function issueFromCsr(deps: IssuanceDeps, principal: Principal, inp
   const csr = readCertificationRequest(input.csr);
   const subscriber = await findSubscriber(deps.uow.read.subscribers, input.subscriber);
   const device = input.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, input.deviceId) : null;
-  const record = await certifyRequest(deps, { profile, subscriber, device, csr, now: deps.clock.now() });
+  const record = await certifyRequest(deps, { profile, subscriber, device, key: csr, now: deps.clock.now() });
   await deps.uow.transaction(async (tx) => {
     await tx.certificates.insert(record);
     await recordAuditEvent(tx.audit, deps.clock, principal.actor, {

@@ -104,7 +104,7 @@ async function issueNow(
   deps: ScepEnrollmentDeps,
   input: { transaction: ScepTransaction; profile: CertificateProfile; subscriber: Subscriber; device: Device | null; csr: CertificationRequest; grant: ChallengeGrant; kind: string },
 ): Promise<ScepOutcome> {
-  const record = await certifyRequest(deps, { ...input, now: deps.clock.now() });
+  const record = await certifyRequest(deps, { ...input, key: input.csr, now: deps.clock.now() });
   await deps.uow.transaction(async (tx) => {
     await tx.scepTransactions.insert({ ...input.transaction, status: 'issued', certificateSerial: record.serial });
     await consumeChallenge(tx.challenges, input.grant, deps.clock);
