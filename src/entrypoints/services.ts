@@ -72,6 +72,16 @@ export interface Mcms {
     create(principal: Principal, input: { subscriber: string; deviceId?: string | undefined; profile?: string | undefined; ttlMs?: number | undefined }): Promise<{ challenge: Challenge; secret: string }>;
     list(principal: Principal, subscriber: string): Promise<Challenge[]>;
   };
+  /** The SCEP endpoint's work (RFC 8894); the edge handles HTTP, this answers. */
+  scep: {
+    /** Profiles a device may enroll for over SCEP (`/scep/<profile>`), the first being the default. */
+    profiles(): readonly string[];
+    capabilities(): Promise<string>;
+    /** RA and CA certificates as a degenerate SignedData (`application/x-x509-ca-ra-cert`). */
+    caCertificates(): Promise<Buffer>;
+    /** A DER CertRep for a DER pkiMessage; DomainError('scep.bad-message') if the message cannot be read at all. */
+    pkiOperation(profile: string, message: Buffer): Promise<Buffer>;
+  };
   approvals: {
     list(principal: Principal, filter: { status?: ApprovalStatus; kind?: ApprovalKind }, page: PageRequest): Promise<Page<ApprovalRequest>>;
     show(principal: Principal, id: string): Promise<ApprovalRequest>;

@@ -32,12 +32,27 @@ export async function scepEnrollmentDeps(wiring: Wiring, validator: ChallengeVal
   };
 }
 
-export function enrollmentServices(wiring: Wiring): Pick<Mcms, 'challenges' | 'approvals'> {
+/** SCEP serves the device-generated profiles; encryption keys are generated centrally (escrow). */
+export const SCEP_PROFILES = ['smime-signing', 'device-auth', 'smime-dual'] as const;
+
+export function enrollmentServices(wiring: Wiring): Pick<Mcms, 'challenges' | 'approvals' | 'scep'> {
   const { uow, clock, config, profiles } = wiring;
   const challengeDeps = { uow, clock, profiles, maxTtlMs: ms(config.scep.challengeMaxTtl) };
   const validator = challengeValidator(wiring);
+  let responder: Promise<enrollment.ScepResponder> | undefined;
+  const scepResponder = () => {
+    responder ??= enrollment.ScepResponder.load({ identities: wiring.store.read.identities, keys: wiring.keys });
+    responder.catch(() => { responder = undefined; });
+    return responder;
+  };
+  let scepDeps: Promise<ScepEnrollmentDeps> | undefined;
+  const enrollmentDeps = () => {
+    scepDeps ??= scepEnrollmentDeps(wiring, validator);
+    scepDeps.catch(() => { scepDeps = undefined; });
+    return scepDeps;
+  };
   const completeWaitingWork = async (request: access.ApprovalRequest) => {
-    if (request.kind === 'scep-enrollment') await enrollment.completeScepApproval(await scepEnrollmentDeps(wiring, validator), request);
+    if (request.kind === 'scep-enrollment') await enrollment.completeScepApproval(await enrollmentDeps(), request);
   };
   return {
     challenges: {
@@ -46,6 +61,12 @@ export function enrollmentServices(wiring: Wiring): Pick<Mcms, 'challenges' | 'a
         ttlMs: input.ttlMs ?? ms(config.scep.challengeTtl),
       }),
       list: (principal, subscriber) => enrollment.listChallenges(challengeDeps, principal, subscriber),
+    },
+    scep: {
+      profiles: () => SCEP_PROFILES,
+      capabilities: async () => (await scepResponder()).capabilities,
+      caCertificates: async () => (await scepResponder()).caCertificates,
+      pkiOperation: async (profile, message) => (await scepResponder()).pkiOperation(await enrollmentDeps(), profile, message),
     },
     approvals: {
       list: (principal, filter, page) => access.listApprovals({ uow }, principal, filter, page),

@@ -3,6 +3,7 @@
  * private directory; certmonger also on a private D-Bus with private state directories.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +13,30 @@ export interface ScepClientRun {
   output: string;
 }
 
+/**
+ * Runs a command without blocking the event loop (the server under test answers from this process)
+ * and collects its output; killed after `timeoutMs`.
+ */
+export function run(command: string, args: string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<ScepClientRun> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status: status ?? -1, output });
+    });
+  });
+}
+
 /** One scepclient enrollment in `dir` (it reuses ./csr.pem and ./self.pem there, and renews when cert.pem exists). */
-export function scepclient(dir: string, url: string, options: { challenge?: string; cn?: string; timeoutMs?: number } = {}): ScepClientRun {
+export function scepclient(dir: string, url: string, options: { challenge?: string; cn?: string; timeoutMs?: number } = {}): Promise<ScepClientRun> {
   mkdirSync(dir, { recursive: true });
   const args = ['-server-url', url, '-private-key', join(dir, 'key.pem'), '-certificate', join(dir, 'cert.pem'), '-cn', options.cn ?? 'device', '-keySize', '2048', '-debug'];
   if (options.challenge !== undefined) args.push('-challenge', options.challenge);
-  const result = spawnSync('scepclient', args, { cwd: dir, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000 });
-  return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  return run('scepclient', args, { cwd: dir, timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 export class Certmonger {
@@ -42,25 +60,24 @@ export class Certmonger {
     this.busPid = Number(bus.stderr.trim());
     this.daemon = spawn('certmonger', ['-s', '-n', '-d', '2'], { env: this.env, stdio: 'ignore' });
     for (let i = 0; i < 50; i += 1) {
-      if (this.getcert(['list-cas', '-s']).status === 0) return;
+      if ((await this.getcert(['list-cas', '-s'])).status === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('certmonger did not come up');
   }
 
-  getcert(args: string[]): ScepClientRun {
-    const result = spawnSync('getcert', args, { env: this.env, encoding: 'utf8', timeout: 120_000 });
-    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  getcert(args: string[]): Promise<ScepClientRun> {
+    return run('getcert', args, { env: this.env, timeoutMs: 120_000 });
   }
 
   /** Adds the SCEP CA and requests a certificate, waiting for the outcome; returns `getcert list` output. */
-  request(input: { caName: string; url: string; challenge: string; cn: string; email: string }): { request: ScepClientRun; list: string; certFile: string } {
+  async request(input: { caName: string; url: string; challenge: string; cn: string; email: string }): Promise<{ request: ScepClientRun; list: string; certFile: string }> {
     const certFile = join(this.dir, `${input.caName}.crt`);
-    const add = this.getcert(['add-scep-ca', '-s', '-c', input.caName, '-u', input.url]);
+    const add = await this.getcert(['add-scep-ca', '-s', '-c', input.caName, '-u', input.url]);
     if (add.status !== 0) throw new Error(`add-scep-ca: ${add.output}`);
-    const request = this.getcert(['request', '-s', '-c', input.caName, '-k', join(this.dir, `${input.caName}.key`), '-f', certFile,
+    const request = await this.getcert(['request', '-s', '-c', input.caName, '-k', join(this.dir, `${input.caName}.key`), '-f', certFile,
       '-L', input.challenge, '-N', `CN=${input.cn}`, '-E', input.email, '-w', '-v']);
-    return { request, list: this.getcert(['list', '-s']).output, certFile };
+    return { request, list: (await this.getcert(['list', '-s'])).output, certFile };
   }
 
   readCertificate(file: string): string {

@@ -17,3 +17,4 @@ export { failureFrom } from './scep-outcome.js';
 export type { ScepEnrollment, ScepEnrollmentDeps } from './scep-enrollment.js';
 export { enrollOverScep, fetchCertificate, keyHash, outcomeOf, pollScepTransaction } from './scep-enrollment.js';
 export { completeScepApproval } from './complete-scep-approval.js';
+export { SCEP_CAPABILITIES, ScepResponder } from './scep-responder.js';

@@ -55,8 +55,17 @@ export interface ScepEnrollment {
 const fail = (code: EnrollmentErrorCode, message: string) => new DomainError(code, message);
 export const keyHash = (spki: Buffer) => createHash('sha256').update(spki).digest('hex');
 
+/**
+ * A renewal is its own transaction even when the client reuses its key and so its transactionID
+ * (scepclient derives the ID from the key): it is told apart by the certificate that signed it.
+ */
+function transactionKey(request: ScepEnrollment): string {
+  const spki = request.csr.subjectPublicKeyInfo;
+  return request.kind === 'PKCSReq' ? keyHash(spki) : keyHash(Buffer.concat([spki, request.signerCertificate.der]));
+}
+
 export async function enrollOverScep(deps: ScepEnrollmentDeps, request: ScepEnrollment): Promise<ScepOutcome> {
-  const requesterKeyHash = keyHash(request.csr.subjectPublicKeyInfo);
+  const requesterKeyHash = transactionKey(request);
   const earlier = await deps.uow.read.scepTransactions.find(request.transactionId, requesterKeyHash);
   if (earlier) return outcomeOf(deps, earlier);
   try {

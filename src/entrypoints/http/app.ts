@@ -15,6 +15,7 @@ import { healthRoutes } from './health.js';
 import { HttpMetrics, installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { installProblemHandlers, problemSchema } from './problem.js';
+import { scepRoutes } from './scep.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -50,6 +51,7 @@ export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<Fa
   installMetrics(app, metrics);
   await app.register(healthRoutes, { mcms });
   await app.register(caCertificateRoutes, { mcms });
+  await app.register(scepRoutes, { mcms });
   await app.register(apiV1, { prefix: API_PREFIX, mcms, metrics });
   return app;
 }

@@ -1,6 +1,7 @@
 /**
  * The PKI building blocks: DER encoding and reading, names, keys, extensions, certificates and
- * PKCS#10 requests (RFC 5280, RFC 2986, RFC 7468, X.690). No I/O; every primitive is node:crypto.
+ * PKCS#10 requests (RFC 5280, RFC 2986, RFC 7468, X.690), CMS SignedData and EnvelopedData
+ * (RFC 5652) and SCEP messages (RFC 8894). No I/O; every primitive is node:crypto.
  */
 export * from './errors.js';
 export * from './der.js';
@@ -12,3 +13,6 @@ export * from './extensions.js';
 export * from './certificate.js';
 export * from './serial.js';
 export * from './csr.js';
+export * from './pkcs12/index.js';
+export * from './cms/index.js';
+export * from './scep/index.js';
