@@ -35,11 +35,11 @@ function decodeGetMessage(message: string | undefined): Buffer | null {
 
 export async function scepRoutes(app: FastifyInstance, options: { mcms: Mcms }): Promise<void> {
   const { mcms } = options;
-  const profiles = mcms.scep.profiles();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: SCEP_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
   const answer = async (request: FastifyRequest<{ Params: { profile?: string }; Querystring: ScepQuery }>, reply: FastifyReply) => {
+    const profiles = mcms.scep.profiles();
     const profile = request.params.profile ?? profiles[0]!;
     if (!profiles.includes(profile)) return reply.code(404).type('text/plain; charset=utf-8').send(`no SCEP service for profile ${profile}\n`);
     const operation = request.query.operation;
