@@ -21,6 +21,8 @@ export interface PublicSettings {
   bodyLimit: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Configuration that works but that an operator should know about; logged when the server starts. */
+  warnings: string[];
 }
 
 export interface InitResult {

@@ -22,6 +22,7 @@ async function serve(mcms: Mcms): Promise<void> {
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms' } });
   const server = await startHttpServer(mcms, { logger });
   logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);
+  for (const warning of mcms.settings.warnings) logger.warn(warning);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');

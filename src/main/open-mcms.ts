@@ -36,6 +36,19 @@ export async function openMcms(config: Config, options: OpenOptions): Promise<Mc
   return bindServices(config, store, keys, options.clock ?? systemClock);
 }
 
+/** Settings that are allowed but weaken a guarantee, said once at start. */
+export function configurationWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.scep.validator === 'static') {
+    const profiles = Object.entries(config.scep.static).filter(([, secret]) => secret).map(([profile]) => profile);
+    warnings.push(`SCEP uses a static challenge for ${profiles.join(', ')}: anyone who knows it can enroll for any known mailbox (labs only)`);
+  }
+  if (!config.baseUrl.startsWith('https:') && config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost') {
+    warnings.push(`serving ${config.host} without TLS: put mcms behind a TLS proxy for API tokens and enrollment pages`);
+  }
+  return warnings;
+}
+
 /** `postgres://…/db?schema=name` keeps mcms's tables in their own PostgreSQL schema. */
 export function databaseLocation(url: string): { url: string; schema?: string } {
   if (!/^postgres(ql)?:/.test(url)) return { url };
@@ -56,6 +69,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     settings: {
       baseUrl: config.baseUrl, host: config.host, port: config.port, dataDir: config.dataDir, database: store.dialect,
       bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, logLevel: config.logLevel,
+      warnings: configurationWarnings(config),
     },
     clock,
     localPrincipal: () => local,

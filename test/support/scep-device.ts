@@ -11,6 +11,7 @@ import {
   bitString, contextImplicit, encodeName, integer, octetString, oid, printableString, seq, set, signatureAlgorithmFor,
   describePublicKey, parseSignedData, parseEnvelopedData, decryptEnvelopedData, idPkiStatus, idFailInfo,
   idMessageType, idSenderNonce, idTransactionID, buildEnvelopedData, buildSignedData, idData, readCertificate, encodeIssuerAndSerialNumber,
+  boolean, subjectAltName,
 } from '../../src/lib/pki/index.js';
 import type { ContentEncryption } from '../../src/lib/pki/index.js';
 import { issueTestCertificate, rawDecryptWith, signWith } from '../../src/lib/pki/cms/fixtures/test-certificates.js';
@@ -18,12 +19,22 @@ import type { TestParty } from '../../src/lib/pki/cms/fixtures/test-certificates
 
 const generate = promisify(generateKeyPair);
 const CHALLENGE_PASSWORD = '1.2.840.113549.1.9.7';
+const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+
+/** Extensions ::= SEQUENCE OF Extension (without the certificate's [3] wrapper). */
+function encodeExtensionList(extensions: { oid: string; critical: boolean; value: Buffer }[]): Buffer {
+  return seq(...extensions.map((e) => seq(oid(e.oid), ...(e.critical ? [boolean(true)] : []), octetString(e.value))));
+}
 const MESSAGE_TYPES = { PKCSReq: '19', RenewalReq: '17', CertPoll: '20', GetCert: '21', GetCRL: '22' } as const;
 
-/** PKCS#10 (RFC 2986 §4) with an optional challengePassword attribute, signed SHA-256 with RSA. */
-export function certificationRequest(keys: { privateKey: KeyObject; publicKey: KeyObject }, commonName: string, challenge?: string): Buffer {
+/** PKCS#10 (RFC 2986 §4) with an optional challengePassword and requested rfc822Names, signed SHA-256. */
+export function certificationRequest(keys: { privateKey: KeyObject; publicKey: KeyObject }, commonName: string, challenge?: string, emails: string[] = []): Buffer {
   const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
   const attributes = challenge ? [seq(oid(CHALLENGE_PASSWORD), set(printableString(challenge)))] : [];
+  if (emails.length > 0) {
+    const extensions = encodeExtensionList([subjectAltName({ emails }, false)]);
+    attributes.push(seq(oid(EXTENSION_REQUEST), set(extensions)));
+  }
   const info = seq(integer(0n), encodeName([{ type: 'CN', value: commonName }]), spki, contextImplicit(0, Buffer.concat(attributes), true));
   const { algorithmIdentifier, hash } = signatureAlgorithmFor(describePublicKey(spki));
   return seq(info, algorithmIdentifier, bitString(sign(hash, info, keys.privateKey)));
