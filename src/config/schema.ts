@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../lib/duration.js';
 import { KEY_ALGORITHMS } from '../domain/ca/index.js';
+import { ENCRYPTION_KEY_ALGORITHMS } from '../domain/escrow/index.js';
 import type { ProfileId } from '../domain/policy/index.js';
 import { GENERATIONS, MAX_VALIDITY_DAYS, profileSettingsProblem, VALIDATION_TYPES } from '../domain/policy/index.js';
 
@@ -42,6 +43,8 @@ export const configSchema = z.object({
   masterKey: z.string().optional().describe('master key for keys at rest (32 bytes, base64 or hex); default DATA_DIR/master.key'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   trustProxy: z.boolean().default(false).describe('trust X-Forwarded-* headers from a reverse proxy'),
+  workers: z.number().int().min(1).max(64).default(1)
+    .describe('HTTP worker processes sharing the port (node:cluster); 2 or more use more cores'),
   bodyLimit: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024).describe('largest request body accepted, in bytes'),
   ca: z.object({
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default('rsa-2048').describe('key algorithm of the root and issuing CA (set before `mcms init`)'),
@@ -76,6 +79,17 @@ export const configSchema = z.object({
       secret: z.string().min(16).optional().describe('webhook validator: HMAC-SHA256 key for the X-Mcms-Signature header'),
       timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('webhook validator: time to wait for an answer (then refuse)'),
     }).prefault({}),
+  }).prefault({}),
+  escrow: z.object({
+    keyAlgorithm: z.enum(ENCRYPTION_KEY_ALGORITHMS).default('rsa-2048')
+      .describe('algorithm of centrally generated encryption keys (P-256 certificates carry keyAgreement)'),
+    poolSize: z.number().int().min(0).max(1024).default(16)
+      .describe('pre-generated encryption key pairs kept in memory by `mcms serve` (0: generate on demand)'),
+    recoveryApprovals: z.number().int().min(1).max(16).default(2)
+      .describe('distinct recovery agents who must approve a third-party key recovery (M of N)'),
+    recoveryTtl: duration('72h', 'how long a key recovery request waits for its approvals before it expires'),
+    pkcs12Variant: z.enum(['legacy', 'modern']).default('legacy')
+      .describe('PKCS#12 of delivered keys: legacy (3DES, HMAC-SHA1; what Apple devices import) or modern (AES-256, SHA-256)'),
   }).prefault({}),
   profiles: z.object({
     'smime-signing': profile('smime-signing', 'strict', 365),

@@ -7,6 +7,7 @@ import type { ApprovalKind, ApprovalRequest, ApprovalStatus, Operator, Principal
 import type { AuditVerification } from '../domain/audit/index.js';
 import type { CaIdentity, IdentitySummary } from '../domain/ca/index.js';
 import type { Challenge, CsrIssuance } from '../domain/enrollment/index.js';
+import type { EncryptionIdentity, EncryptionKeyAlgorithm, GeneratedIdentity, KraRotation, OwnDelivery, Pkcs12Variant } from '../domain/escrow/index.js';
 import type { CertificateQuery, CertificateRecord } from '../domain/inventory/index.js';
 import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
@@ -21,6 +22,8 @@ export interface PublicSettings {
   bodyLimit: number;
   trustProxy: boolean;
   logLevel: string;
+  /** HTTP worker processes `mcms serve` runs. */
+  workers: number;
   /** Configuration that works but that an operator should know about; logged when the server starts. */
   warnings: string[];
 }
@@ -89,6 +92,23 @@ export interface Mcms {
     show(principal: Principal, id: string): Promise<ApprovalRequest>;
     /** Casts a vote; when it decides the request, the waiting work is completed (or closed). */
     vote(principal: Principal, input: { id: string; decision: 'approve' | 'reject'; comment?: string | undefined }): Promise<ApprovalRequest>;
+  };
+  /** Central generation, escrow and recovery of S/MIME encryption keys. */
+  escrow: {
+    /** A new current encryption identity (key from the pool, smime-encryption certificate, key archived). */
+    generate(principal: Principal, input: { subscriber: string; algorithm?: EncryptionKeyAlgorithm | undefined }): Promise<GeneratedIdentity>;
+    history(principal: Principal, subscriber: string): Promise<{ subscriber: Subscriber; identities: EncryptionIdentity[] }>;
+    /** The person's own current and past identities as one PKCS#12; the password is returned once. */
+    deliver(principal: Principal, subscriber: string, options: { variant?: Pkcs12Variant | undefined }): Promise<OwnDelivery>;
+    /** Opens a dual-control 'key-recovery' approval request. */
+    recover(principal: Principal, input: { subscriber: string; serial?: string | undefined; reason?: string | undefined }): Promise<ApprovalRequest>;
+    /** Releases an approved recovery once, to its requester. */
+    export(principal: Principal, input: { approvalId: string; variant?: Pkcs12Variant | undefined }): Promise<OwnDelivery & { subscriber: string }>;
+    recertify(principal: Principal, input: { serial: string }): Promise<GeneratedIdentity>;
+    markCompromised(principal: Principal, input: { serial: string }): Promise<void>;
+    rotateKra(principal: Principal, options: { batchSize?: number | undefined; limit?: number | undefined }): Promise<KraRotation>;
+    /** Fills the key pool (the server does this at start); resolves when it is full. */
+    warmPool(): Promise<void>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
  * Process entry for `mcms`: wires the CLI to config, the composition root and the HTTP server.
  * bin/mcms calls runCli(process.argv).
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig } from '../config/index.js';
@@ -16,24 +17,48 @@ function configFor(globals: GlobalOptions, overrides: Record<string, unknown> = 
   return loadConfig({ file: globals.config, overrides: { dataDir: globals.dataDir, ...overrides } });
 }
 
+/** Resolves on the first SIGINT or SIGTERM, with its name. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/**
+ * With `workers` > 1 this process only supervises: node:cluster forks that many copies of this command,
+ * which share the listening socket; signals are passed on and each worker shuts down gracefully.
+ */
+async function superviseWorkers(mcms: Mcms): Promise<void> {
+  const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms', role: 'supervisor' } });
+  const workers = Array.from({ length: mcms.settings.workers }, () => cluster.fork());
+  let stopping = false;
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) logger.error({ pid: worker.process.pid, code }, 'worker exited; stopping');
+  });
+  const signal = await Promise.race([stopSignal(), new Promise<string>((resolve) => cluster.once('exit', () => resolve('worker exit')))]);
+  stopping = true;
+  logger.info({ signal }, 'stopping workers');
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+    if (w.isDead()) return resolve();
+    w.once('exit', () => resolve());
+    w.kill('SIGTERM');
+  })));
+}
+
 async function serve(mcms: Mcms): Promise<void> {
+  if (mcms.settings.workers > 1 && cluster.isPrimary) return superviseWorkers(mcms);
   // Loaded on demand: commands other than `serve` start faster without fastify.
   const { startHttpServer } = await import('../entrypoints/http/app.js');
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms' } });
   const server = await startHttpServer(mcms, { logger });
   logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);
   for (const warning of mcms.settings.warnings) logger.warn(warning);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(resolve, (error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
-        resolve();
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  const signal = await stopSignal();
+  logger.info({ signal }, 'shutting down');
+  await server.close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+  // A worker's channel to its supervisor would keep it alive after the server has stopped.
+  if (cluster.isWorker) cluster.worker?.disconnect();
 }
 
 export async function runCli(argv: string[]): Promise<number> {

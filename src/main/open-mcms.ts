@@ -21,6 +21,7 @@ import type { Mcms, InitResult } from '../entrypoints/services.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
+import { encryptionKeyPool, escrowServices } from './escrow-services.js';
 import { createWiring } from './wiring.js';
 
 export interface OpenOptions {
@@ -63,12 +64,13 @@ export function databaseLocation(url: string): { url: string; schema?: string } 
 function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, clock: Clock): Mcms {
   const wiring = createWiring(config, store, keys, clock);
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
+  const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
 
   return {
     settings: {
       baseUrl: config.baseUrl, host: config.host, port: config.port, dataDir: config.dataDir, database: store.dialect,
-      bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, logLevel: config.logLevel,
+      bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, logLevel: config.logLevel, workers: config.workers,
       warnings: configurationWarnings(config),
     },
     clock,
@@ -108,12 +110,16 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       },
     },
     ...enrollmentServices(wiring),
+    ...escrowServices(wiring, keyPool),
     health: async () => {
       const database = await store.read.identities.list().then(() => true, () => false);
       const caReady = database && (await issuingAuthority().then(() => true, () => false));
       return { ok: database && caReady, database, ca: caReady };
     },
-    close: () => store.close(),
+    close: async () => {
+      keyPool.close();
+      await store.close();
+    },
   };
 
   async function initialize(principal: Principal): Promise<InitResult> {

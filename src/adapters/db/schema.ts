@@ -177,6 +177,36 @@ export interface ScepTransactionsTable {
   updated_at: Instant;
 }
 
+/** Escrowed encryption identities: the private key sealed under a data key, the data key wrapped by a KRA key. */
+export interface EscrowRecordsTable {
+  seq: Generated<number>;
+  id: string;
+  subscriber_id: string;
+  certificate_serial: string;
+  key_algorithm: string;
+  public_key_hash: string;
+  status: string;
+  past_reason: string | null;
+  sealed_key: Buffer;
+  wrapped_key: Buffer;
+  kra_key_id: string;
+  created_at: Instant;
+  retired_at: Instant | null;
+}
+
+export interface EscrowKraKeysTable {
+  key_id: string;
+  status: string;
+  created_at: Instant;
+}
+
+/** One row per exported key recovery: the primary key makes the export happen once. */
+export interface EscrowExportsTable {
+  approval_id: string;
+  exported_by: string;
+  exported_at: Instant;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -192,6 +222,9 @@ export interface Database {
   approval_votes: ApprovalVotesTable;
   challenges: ChallengesTable;
   scep_transactions: ScepTransactionsTable;
+  escrow_records: EscrowRecordsTable;
+  escrow_kra_keys: EscrowKraKeysTable;
+  escrow_exports: EscrowExportsTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

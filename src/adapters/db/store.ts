@@ -8,6 +8,7 @@ import type { ApprovalRepository, OperatorRepository } from '../../domain/access
 import type { AuditRepository } from '../../domain/audit/index.js';
 import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
+import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
@@ -17,6 +18,7 @@ import { KyselyAuditRepository } from './audit-repository.js';
 import { KyselyCertificateRepository } from './certificate-repository.js';
 import { KyselyChallengeRepository } from './challenge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
+import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
@@ -33,6 +35,8 @@ export interface Repositories {
   approvals: ApprovalRepository;
   challenges: ChallengeRepository;
   scepTransactions: ScepTransactionRepository;
+  escrow: EscrowRepository;
+  kraKeys: KraKeyRepository;
 }
 
 /**
@@ -57,5 +61,7 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     approvals: new KyselyApprovalRepository(db),
     challenges: new KyselyChallengeRepository(db),
     scepTransactions: new KyselyScepTransactionRepository(db),
+    escrow: new KyselyEscrowRepository(db),
+    kraKeys: new KyselyKraKeyRepository(db),
   };
 }

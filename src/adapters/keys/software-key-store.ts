@@ -49,7 +49,12 @@ function signingKey(id: string, algorithm: KeyAlgorithm, publicKey: Buffer, priv
     // The raw RSA private operation (blinded by OpenSSL); PKCS#1 v1.5 unpadding with implicit
     // rejection is the caller's (lib/pki/cms), as it would be in front of an HSM's CKM_RSA_X_509.
     ...(algorithm.startsWith('rsa-')
-      ? { rsaRawDecrypt: async (block: Buffer) => privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, block) }
+      ? {
+        rsaRawDecrypt: async (block: Buffer) => privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, block),
+        // OAEP decryption is allowed on Node 20 (only PKCS#1 v1.5 padding is blocked, CVE-2023-46809).
+        rsaOaepDecrypt: async (block: Buffer) =>
+          privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, block),
+      }
       : {}),
   };
 }

@@ -34,4 +34,6 @@ export interface SigningKey {
    * envelopes, encrypted S/MIME). Unpadding belongs to the caller, which must not leak padding errors.
    */
   rsaRawDecrypt?(block: Buffer): Promise<Buffer>;
+  /** RSA keys only: RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1.2), for escrow data keys. */
+  rsaOaepDecrypt?(block: Buffer): Promise<Buffer>;
 }

@@ -58,4 +58,11 @@ export const EXIT_CODES = {
   'scep.transaction-exists': EXIT.conflict,
   'scep.unknown-transaction': EXIT.notFound,
   'scep.renewal-refused': EXIT.dataError,
+  'escrow.not-found': EXIT.notFound,
+  'escrow.archive-tampered': EXIT.software,
+  'escrow.compromised': EXIT.failure,
+  'escrow.recovery-pending': EXIT.noPermission,
+  'escrow.recovery-rejected': EXIT.noPermission,
+  'escrow.recovery-expired': EXIT.noPermission,
+  'escrow.already-exported': EXIT.conflict,
 } as const satisfies Record<ErrorCode, number>;

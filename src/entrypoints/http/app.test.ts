@@ -14,7 +14,7 @@ const admin: Principal = { actor: { kind: 'operator', id: 'op-1', name: 'root-op
 
 function standIn(): Mcms {
   const partial = {
-    settings: { baseUrl: 'http://mcms.test', host: '127.0.0.1', port: 0, dataDir: '/nonexistent', database: 'sqlite', bodyLimit: 4096, trustProxy: false, logLevel: 'info', warnings: [] },
+    settings: { baseUrl: 'http://mcms.test', host: '127.0.0.1', port: 0, dataDir: '/nonexistent', database: 'sqlite', bodyLimit: 4096, trustProxy: false, logLevel: 'info', warnings: [], workers: 1 },
     clock: { now: () => new Date('2030-01-01T00:00:00Z') },
     authenticate: async (token: string | undefined) => {
       if (token === 'mcms_good') return admin;

@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../schema.js';
 import { initial as postgresInitial } from './postgres/0001-initial.js';
 import { enrollment as postgresEnrollment } from './postgres/0002-enrollment.js';
+import { escrow as postgresEscrow } from './postgres/0003-escrow.js';
 import { initial as sqliteInitial } from './sqlite/0001-initial.js';
 import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
+import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
-  sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment },
-  postgres: { '0001-initial': postgresInitial, '0002-enrollment': postgresEnrollment },
+  sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment, '0003-escrow': sqliteEscrow },
+  postgres: { '0001-initial': postgresInitial, '0002-enrollment': postgresEnrollment, '0003-escrow': postgresEscrow },
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,16 @@
+export type { EncryptionIdentity, EncryptionKeyAlgorithm, EscrowRecord, EscrowStatus, KraKey, PastReason } from './model.js';
+export { ENCRYPTION_KEY_ALGORITHMS, isEncryptionKeyAlgorithm } from './model.js';
+export type { EscrowErrorCode } from './errors.js';
+export { ESCROW_ERRORS } from './errors.js';
+export type { EncryptionKeyPair, EncryptionKeySource, EscrowRepository, KraKeyRepository } from './ports.js';
+export type { EscrowDeps, EscrowSettings, Pkcs12Variant } from './escrow-deps.js';
+export { KRA_ALGORITHM, activeKraKey } from './escrow-deps.js';
+export type { GeneratedIdentity } from './generate-identity.js';
+export { generateEncryptionIdentity } from './generate-identity.js';
+export { encryptionHistory } from './identity-history.js';
+export type { OwnDelivery } from './deliver-own-identities.js';
+export { deliverOwnEncryptionIdentities } from './deliver-own-identities.js';
+export { exportRecoveredIdentities, requestKeyRecovery } from './recover-identities.js';
+export { markIdentityCompromised, recertifyEncryptionIdentity } from './identity-lifecycle.js';
+export type { KraRotation } from './rotate-kra.js';
+export { rotateKraKey } from './rotate-kra.js';
