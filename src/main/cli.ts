@@ -54,6 +54,8 @@ async function serve(mcms: Mcms): Promise<void> {
   const server = await startHttpServer(mcms, { logger });
   logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);
   for (const warning of mcms.settings.warnings) logger.warn(warning);
+  // Pre-generates encryption key pairs off the event loop, so a person's first identity need not wait.
+  mcms.escrow.warmPool().catch((error: unknown) => logger.error({ err: error }, 'encryption key pool failed'));
   const signal = await stopSignal();
   logger.info({ signal }, 'shutting down');
   await server.close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));

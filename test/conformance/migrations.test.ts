@@ -34,7 +34,10 @@ async function sqliteFacts(db: TestStore): Promise<SchemaFacts> {
     for (const index of indexes.filter((i) => i.origin !== 'pk')) {
       const cols = await db.query<{ name: string; seqno: number }>(`pragma index_info(${index.name})`);
       const list = cols.sort((a, b) => a.seqno - b.seqno).map((c) => c.name).join(', ');
-      facts.push(`${index.unique ? 'unique index' : 'index'} ${index.name} on ${table} (${list})`);
+      // A partial index's predicate, as written in the migration (`where status = 'current'`).
+      const [definition] = await db.query<{ sql: string }>('select sql from sqlite_master where name = ?', [index.name]);
+      const where = /\swhere\s+(.+)$/i.exec(definition?.sql ?? '')?.[1];
+      facts.push(`${index.unique ? 'unique index' : 'index'} ${index.name} on ${table} (${list})${where ? ` where ${where}` : ''}`);
     }
     const keys = await db.query<{ id: number; seq: number; table: string; from: string; to: string }>(`pragma foreign_key_list(${table})`);
     for (const id of new Set(keys.map((k) => k.id))) {
@@ -65,9 +68,10 @@ async function postgresFacts(db: TestStore): Promise<SchemaFacts> {
   const indexes = await db.query<{ tablename: string; indexname: string; indexdef: string }>(
     "select tablename, indexname, indexdef from pg_indexes where schemaname = $1 and indexname not like '%\\_pkey'", [schema]);
   for (const index of indexes) {
-    const match = /^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING btree \((.+)\)$/.exec(index.indexdef);
+    const match = /^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING btree \((.+?)\)(?: WHERE \((.+)\))?$/.exec(index.indexdef);
     assert.ok(match, `unexpected index definition: ${index.indexdef}`);
-    facts.push(`${match[1] ? 'unique index' : 'index'} ${index.indexname} on ${index.tablename} (${match[2]!.replace(/"/g, '')})`);
+    const where = match[3] ? ` where ${match[3].replace(/::text/g, '')}` : '';
+    facts.push(`${match[1] ? 'unique index' : 'index'} ${index.indexname} on ${index.tablename} (${match[2]!.replace(/"/g, '')})${where}`);
   }
   const foreignKeys = await db.query<{ table_name: string; definition: string }>(
     `select c.conrelid::regclass::text as table_name, pg_get_constraintdef(c.oid) as definition
@@ -154,11 +158,11 @@ describe('migrations', () => {
         const again = await db.reopen((msg) => applied.push(msg));
         assert.ok(await again.keyBlobs.get('k1'));
         const rows = await db.query<{ name: string }>('select name from kysely_migration order by name');
-        assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-enrollment']);
+        assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-enrollment', '0003-escrow']);
         assert.deepEqual(applied, []);
       });
 
-      it('upgrades a database at 0001 to 0002, keeping its data', async () => {
+      it('upgrades a database at 0001 to the latest, keeping its data', async () => {
         const database = target.database();
         databases.push(database);
         const { url, schema } = database.vacant();
@@ -176,7 +180,8 @@ describe('migrations', () => {
         const applied: string[] = [];
         const store = await openStore({ url, ...(schema ? { schema } : {}), log: (msg) => applied.push(msg) });
         try {
-          assert.deepEqual(applied, ['applied migration 0002-enrollment']);
+          assert.deepEqual(applied, ['applied migration 0002-enrollment', 'applied migration 0003-escrow']);
+          assert.deepEqual(await store.read.escrow.listBySubscriber('s1'), []);
           assert.equal((await store.read.subscribers.findById('s1'))?.status, 'active');
           assert.deepEqual(await store.read.challenges.listBySubscriber('s1'), []);
         } finally {

@@ -141,6 +141,10 @@ describe('HTTP operations', () => {
       '/api/v1/subscribers/{key}/challenges': ['get', 'post'],
       '/api/v1/approvals': ['get'], '/api/v1/approvals/{id}': ['get'],
       '/api/v1/approvals/{id}/approve': ['post'], '/api/v1/approvals/{id}/reject': ['post'],
+      '/api/v1/subscribers/{key}/encryption-identities': ['get', 'post'], '/api/v1/subscribers/{key}/encryption-identities/pkcs12': ['post'],
+      '/api/v1/subscribers/{key}/key-recoveries': ['post'], '/api/v1/key-recoveries/{id}/export': ['post'],
+      '/api/v1/encryption-identities/{serial}/recertify': ['post'], '/api/v1/encryption-identities/{serial}/compromised': ['post'],
+      '/api/v1/escrow/rotate-kra': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {

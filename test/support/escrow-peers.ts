@@ -3,7 +3,7 @@
  * cmsutil) and GnuTLS (certtool), and raw SQL under the repositories for tampering.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -42,14 +42,17 @@ export async function rawSql<Row = Record<string, unknown>>(instance: TestInstan
   }
 }
 
-/** `openssl smime -encrypt` (AES-256, RSA key transport or ECDH) to a certificate; DER out. */
-export function encryptTo(dir: string, certificateDer: Buffer, message: string, name = 'message'): string {
+/**
+ * `openssl smime -encrypt` (AES-256, RSA key transport) to a certificate, DER out; `openssl cms` for EC
+ * recipients (ECDH key agreement), which the PKCS#7 code behind `smime` cannot do.
+ */
+export function encryptTo(dir: string, certificateDer: Buffer, message: string, name = 'message', tool: 'smime' | 'cms' = 'smime'): string {
   const cert = join(dir, `${name}-recipient.pem`);
   const input = join(dir, `${name}.txt`);
   const out = join(dir, `${name}.p7m`);
   writeFileSync(cert, toPem('CERTIFICATE', certificateDer));
   writeFileSync(input, message);
-  openssl(['smime', '-encrypt', '-aes256', '-binary', '-outform', 'DER', '-in', input, '-out', out, cert]);
+  openssl([tool, '-encrypt', '-aes256', '-binary', '-outform', 'DER', '-in', input, '-out', out, cert]);
   return out;
 }
 
@@ -81,12 +84,12 @@ export function keyForSerial(keys: Map<string, string>, serial: string): string 
 }
 
 /** `openssl smime -decrypt` with a PEM key; returns the plaintext (throws if the key does not open it). */
-export function opensslDecrypt(dir: string, envelope: string, keyPem: string, certificateDer: Buffer): string {
+export function opensslDecrypt(dir: string, envelope: string, keyPem: string, certificateDer: Buffer, tool: 'smime' | 'cms' = 'smime'): string {
   const key = join(dir, 'recovered.key');
   const cert = join(dir, 'recovered-cert.pem');
   writeFileSync(key, keyPem, { mode: 0o600 });
   writeFileSync(cert, toPem('CERTIFICATE', certificateDer));
-  return openssl(['smime', '-decrypt', '-binary', '-inform', 'DER', '-in', envelope, '-recip', cert, '-inkey', key]);
+  return openssl([tool, '-decrypt', '-binary', '-inform', 'DER', '-in', envelope, '-recip', cert, '-inkey', key]);
 }
 
 /** A new NSS database with the PKCS#12 imported by pk12util; returns pk12util's own lines. */
@@ -116,5 +119,3 @@ export function certtoolInfo(dir: string, pkcs12: Buffer, password: string): str
   writeFileSync(file, pkcs12);
   return run('certtool', ['--p12-info', '--inder', '--infile', file, '--password', password]);
 }
-
-export const readText = (path: string) => readFileSync(path, 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,19 @@ describe('software key store', () => {
     assert.ok(verify('sha256', data, createPublicKey({ key: a!.publicKey, format: 'der', type: 'spki' }), await a!.sign(data, 'sha256')));
   });
 
+  it('decrypts RSA-OAEP-SHA256 blocks made with the public key (escrow data keys); EC keys cannot', async () => {
+    for (const key of await generated) {
+      if (!key.algorithm.startsWith('rsa-')) {
+        assert.equal(key.rsaOaepDecrypt, undefined);
+        continue;
+      }
+      const secret = randomBytes(32);
+      const block = publicEncrypt({ key: createPublicKey({ key: key.publicKey, format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, secret);
+      assert.ok((await key.rsaOaepDecrypt!(block)).equals(secret), key.algorithm);
+      const sha1Block = publicEncrypt({ key: createPublicKey({ key: key.publicKey, format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING }, secret);
+      await assert.rejects(key.rsaOaepDecrypt!(sha1Block), 'OAEP with SHA-1 is not accepted as SHA-256');
+    }
+  });
   it('refuses an unknown key id', async () => {
     await assert.rejects(store.get('no-such-key'), /no key no-such-key/);
   });

@@ -3,7 +3,7 @@
  * archived key under a new certificate (same key, e.g. after a name change), and mark an identity
  * compromised — it stays in escrow for reading old mail, is delivered as past, never as current.
  */
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Principal } from '../access/index.js';
 import { requirePermission } from '../access/index.js';
 import { recordAuditEvent } from '../audit/index.js';
@@ -19,7 +19,6 @@ import type { GeneratedIdentity } from './generate-identity.js';
 import { identityView } from './identity-history.js';
 import { archivePrivateKey, openArchivedKey } from './key-archive.js';
 import type { EscrowRecord } from './model.js';
-import { createPublicKey } from 'node:crypto';
 
 const fail = (code: EscrowErrorCode, message: string) => new DomainError(code, message);
 

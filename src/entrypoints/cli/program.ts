@@ -12,6 +12,7 @@ import { EXIT, EXIT_CODES } from './exit-codes.js';
 import { registerCertificates } from './commands/cert.js';
 import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
+import { registerEscrow } from './commands/escrow.js';
 import { registerInit } from './commands/init.js';
 import { registerOperators } from './commands/operator.js';
 import { registerServe } from './commands/serve.js';
@@ -37,6 +38,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerSubscribers(program, context);
   registerCertificates(program, context);
   registerChallenges(program, context);
+  registerEscrow(program, context);
   registerOperators(program, context);
   registerConfig(program, context);
   return program;

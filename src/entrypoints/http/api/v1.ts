@@ -12,6 +12,7 @@ import { caRoutes } from './ca.js';
 import { certificateRoutes, certificateSchema } from './certificates.js';
 import { challengeRoutes, challengeSchema } from './challenges.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
+import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
 
@@ -19,7 +20,7 @@ export const API_PREFIX = '/api/v1';
 export const BEARER_SCHEME = 'bearerAuth';
 
 /** The models the API's routes refer to by `$ref`; added to the root instance so OpenAPI lists them once. */
-export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema, challengeSchema, approvalSchema];
+export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema, challengeSchema, approvalSchema, encryptionIdentitySchema];
 
 export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics: HttpMetrics }): Promise<void> {
   app.addHook('onRoute', (route) => {
@@ -34,5 +35,6 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(operatorRoutes, { mcms });
   await app.register(challengeRoutes, { mcms });
   await app.register(approvalRoutes, { mcms });
+  await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
 }
