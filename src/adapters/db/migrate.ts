@@ -8,10 +8,28 @@ import { Migrator } from 'kysely';
 import { migrationProvider } from './migrations/migration-provider.js';
 import type { Database, Dialect } from './schema.js';
 
-export async function migrateToLatest(
-  db: Kysely<Database>,
-  options: { dialect: Dialect; schema?: string | undefined; log?: ((msg: string) => void) | undefined },
-): Promise<void> {
+type MigrateOptions = { dialect: Dialect; schema?: string | undefined; log?: ((msg: string) => void) | undefined };
+
+/**
+ * Kysely's introspector lists the tables of every schema with has_schema_privilege(); a schema that
+ * another session drops during that query makes PostgreSQL answer 3F000 (invalid_schema_name) for a
+ * schema that is not ours. Nothing was changed then, so the run is simply tried again.
+ */
+const ATTEMPTS = 3;
+const droppedElsewhere = (error: unknown) => (error as { cause?: { code?: unknown } })?.cause?.code === '3F000';
+
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await migrateOnce(db, options);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !droppedElsewhere(error)) throw error;
+      options.log?.('a schema was dropped during migration checks; trying again');
+    }
+  }
+}
+
+async function migrateOnce(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(options.dialect),
