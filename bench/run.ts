@@ -4,6 +4,8 @@
  */
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   issue: () => import('./issue.js'),
+  scep: () => import('./scep.js'),
+  escrow: () => import('./escrow.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

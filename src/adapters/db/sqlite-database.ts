@@ -47,6 +47,31 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements can be reused, and preparing is a good
+ * part of a small query's cost. This keeps the most recent statements by SQL text (Kysely's SQL for a
+ * given query shape is always the same text, with values bound as parameters).
+ */
+const STATEMENT_CACHE_SIZE = 512;
+
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 /** `file` is a path (its directory is created if missing) or `:memory:`. */
 export function openSqliteDatabase(file: string): Kysely<Database> {
   const path = file === ':memory:' ? file : resolve(file);
@@ -61,5 +86,5 @@ export function openSqliteDatabase(file: string): Kysely<Database> {
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
 }

@@ -69,11 +69,33 @@ function importFailure(spki: Buffer): PkiError {
   return new PkiError('der.malformed', 'public key is not a valid SubjectPublicKeyInfo');
 }
 
-/** The key as a node:crypto KeyObject, and what it is. Throws 'key.unsupported' or 'der.malformed'. */
+const rsaAlgorithm = seq(oid(oids.rsaEncryption), nullValue());
+
+/** The RSAPublicKey (PKCS#1) inside an rsaEncryption SPKI, or undefined for any other key. */
+function rsaPublicKeyOf(spki: Buffer): Buffer | undefined {
+  try {
+    const info = expectTag(readWhole(spki, 'SubjectPublicKeyInfo'), 0x30, 'SubjectPublicKeyInfo');
+    const [algorithm, subjectPublicKey, extra] = readChildren(spki, info);
+    if (extra || !algorithm || !encodingOf(spki, algorithm).equals(rsaAlgorithm)) return undefined;
+    const { bytes, unusedBits } = readBitString(spki, expectTag(subjectPublicKey, 0x03, 'subjectPublicKey'));
+    return unusedBits === 0 ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key as a node:crypto KeyObject, and what it is. Throws 'key.unsupported' or 'der.malformed'.
+ * RSA keys are imported from their PKCS#1 form: with OpenSSL 3, Node imports an SPKI in about 100 µs
+ * and the same key as PKCS#1 in about 3 µs, and every CSR and SCEP message carries one.
+ */
 export function importPublicKey(spki: Buffer): { key: KeyObject; info: PublicKeyInfo } {
+  const rsaPublicKey = rsaPublicKeyOf(spki);
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    key = rsaPublicKey
+      ? createPublicKey({ key: rsaPublicKey, format: 'der', type: 'pkcs1' })
+      : createPublicKey({ key: spki, format: 'der', type: 'spki' });
   } catch {
     throw importFailure(spki);
   }
