@@ -6,7 +6,6 @@
  */
 import { readCertificate } from '../src/lib/pki/index.js';
 import { readCertRep } from '../test/support/scep-device.js';
-import { readPeerCertRep } from './peer-cert-rep.js';
 import type { ScepMessage } from './scep-messages.js';
 
 type Reply = { status: number; body: Buffer } | { error: string };
@@ -54,8 +53,7 @@ export type ReplyEncoding = 'der' | 'ber';
 async function serialOf(message: ScepMessage, reply: Reply, encoding: ReplyEncoding): Promise<string> {
   if ('error' in reply) throw new Error(`transport: ${reply.error}`);
   if (reply.status !== 200) throw new Error(`HTTP ${reply.status}`);
-  const open = encoding === 'der' ? readCertRep : readPeerCertRep;
-  const rep = await open(message.device, reply.body).catch((error: unknown) => {
+  const rep = await readCertRep(message.device, reply.body, { ber: encoding === 'ber' }).catch((error: unknown) => {
     throw new Error(`unreadable CertRep: ${(error as Error).message}`);
   });
   if (rep.status !== 'SUCCESS') throw new Error(`${rep.status}${rep.failInfo ? ` failInfo ${rep.failInfo}` : ''}`);

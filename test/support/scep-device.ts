@@ -99,17 +99,25 @@ export interface CertRep {
 const PKI_STATUS: Record<string, CertRep['status']> = { '0': 'SUCCESS', '2': 'FAILURE', '3': 'PENDING' };
 const printable = (value: Buffer | undefined) => (value ? value.subarray(2).toString('latin1') : undefined);
 
-/** Reads a CertRep: its status and, on SUCCESS, the certificates decrypted with the device's key. */
-export async function readCertRep(device: ScepDevice, der: Buffer, signer: TestParty = device.party): Promise<CertRep> {
-  const signed = parseSignedData(der);
-  const info = signed.signerInfos[0]!;
-  const attributes = info.signedAttributes!.values;
+/**
+ * Reads a CertRep: its status and, on SUCCESS, the certificates decrypted with the device's key.
+ * mcms answers in DER and is read strictly; `ber` admits peers built on Go's pkcs7 package (step-ca,
+ * micromdm), which write the encryptedContent as a constructed OCTET STRING.
+ */
+export async function readCertRep(device: ScepDevice, der: Buffer, options: { signer?: TestParty; ber?: boolean } = {}): Promise<CertRep> {
+  const lenience = { ber: options.ber ?? false };
+  const signer = options.signer ?? device.party;
+  const signed = parseSignedData(der, lenience);
+  const attributes = signed.signerInfos[0]?.signedAttributes?.values;
+  if (!attributes) throw new Error('CertRep without signed attributes');
   const status = PKI_STATUS[printable(attributes.get(idPkiStatus)?.[0]) ?? ''] ?? 'FAILURE';
   const rep: CertRep = { status, transactionId: printable(attributes.get(idTransactionID)?.[0]) ?? '', certificates: [] };
   if (status === 'FAILURE') rep.failInfo = printable(attributes.get(idFailInfo)?.[0]);
   if (status === 'SUCCESS') {
-    const inner = await decryptEnvelopedData(parseEnvelopedData(signed.content!), { recipientCertificate: signer.certificate, rsaRawDecrypt: rawDecryptWith(signer.privateKey) });
-    rep.certificates = parseSignedData(inner).certificates;
+    if (!signed.content) throw new Error('SUCCESS without content');
+    const key = { recipientCertificate: signer.certificate, rsaRawDecrypt: rawDecryptWith(signer.privateKey) };
+    const inner = await decryptEnvelopedData(parseEnvelopedData(signed.content, lenience), key);
+    rep.certificates = parseSignedData(inner, lenience).certificates;
   }
   return rep;
 }
