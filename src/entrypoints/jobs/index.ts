@@ -1,0 +1,7 @@
+/** Every scheduled job mcms runs; `main/` schedules them, `mcms job` lists and runs them. */
+import type { ScheduledJob } from './job.js';
+
+export type { JobContext, JobLog, ScheduledJob } from './job.js';
+
+export const JOBS: readonly ScheduledJob[] = [
+];
