@@ -91,6 +91,11 @@ export const configSchema = z.object({
     pkcs12Variant: z.enum(['legacy', 'modern']).default('legacy')
       .describe('PKCS#12 of delivered keys: legacy (3DES, HMAC-SHA1; what Apple devices import) or modern (AES-256, SHA-256)'),
   }).prefault({}),
+  jobs: z.object({
+    enabled: z.boolean().default(true).describe('run the scheduled jobs (CRL refresh, directory sync, expiry scan…) inside `mcms serve`'),
+    schedules: z.string().default('')
+      .describe('override job schedules: "name=cron; name=cron" (croner syntax, e.g. "crl-refresh=*/5 * * * *"); `mcms job list` shows the jobs'),
+  }).prefault({}),
   profiles: z.object({
     'smime-signing': profile('smime-signing', 'strict', 365),
     'smime-encryption': profile('smime-encryption', 'strict', 730),

@@ -24,8 +24,41 @@ export interface PublicSettings {
   logLevel: string;
   /** HTTP worker processes `mcms serve` runs. */
   workers: number;
+  /** Whether `mcms serve` runs the scheduled jobs (`jobs.enabled`). */
+  jobsEnabled: boolean;
   /** Configuration that works but that an operator should know about; logged when the server starts. */
   warnings: string[];
+}
+
+/** A scheduled job as `mcms job list` shows it. */
+export interface JobStatus {
+  name: string;
+  description: string;
+  /** Cron expression in force (the job's default or `jobs.schedules`). */
+  schedule: string;
+  nextRunAt: Date | null;
+  /** The node holding the job's lease now, if a run is in progress. */
+  runningOn: string | null;
+  lastStartedAt: Date | null;
+  lastFinishedAt: Date | null;
+  lastStatus: 'ok' | 'failed' | null;
+  lastSummary: string | null;
+  runs: number;
+}
+
+export interface JobRun {
+  name: string;
+  status: 'ok' | 'failed';
+  summary: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** What the scheduler logs to (pino's shape). */
+export interface JobLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface InitResult {
@@ -109,6 +142,14 @@ export interface Mcms {
     rotateKra(principal: Principal, options: { batchSize?: number | undefined; limit?: number | undefined }): Promise<KraRotation>;
     /** Fills the key pool (the server does this at start); resolves when it is full. */
     warmPool(): Promise<void>;
+  };
+  /** Scheduled work (entrypoints/jobs): CRL refresh, directory sync, outbox drains, expiry scans. */
+  jobs: {
+    list(principal: Principal): Promise<JobStatus[]>;
+    /** Runs a job now under its lease (DomainError 'job.busy' while another run holds it). */
+    run(principal: Principal, name: string): Promise<JobRun>;
+    /** Starts the schedules in this process (`mcms serve`); resolves the returned stop when runs end. */
+    startSchedules(logger: JobLogger): { stop(): Promise<void> };
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

@@ -31,6 +31,8 @@ function stopSignal(): Promise<string> {
  */
 async function superviseWorkers(mcms: Mcms): Promise<void> {
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms', role: 'supervisor' } });
+  // The supervisor runs the node's scheduled jobs; the workers only serve requests.
+  const schedules = mcms.settings.jobsEnabled ? mcms.jobs.startSchedules(logger) : null;
   const workers = Array.from({ length: mcms.settings.workers }, () => cluster.fork());
   let stopping = false;
   cluster.on('exit', (worker, code) => {
@@ -44,6 +46,7 @@ async function superviseWorkers(mcms: Mcms): Promise<void> {
     w.once('exit', () => resolve());
     w.kill('SIGTERM');
   })));
+  await schedules?.stop();
 }
 
 async function serve(mcms: Mcms): Promise<void> {
@@ -56,8 +59,10 @@ async function serve(mcms: Mcms): Promise<void> {
   for (const warning of mcms.settings.warnings) logger.warn(warning);
   // Pre-generates encryption key pairs off the event loop, so a person's first identity need not wait.
   mcms.escrow.warmPool().catch((error: unknown) => logger.error({ err: error }, 'encryption key pool failed'));
+  const schedules = mcms.settings.jobsEnabled && !cluster.isWorker ? mcms.jobs.startSchedules(logger) : null;
   const signal = await stopSignal();
   logger.info({ signal }, 'shutting down');
+  await schedules?.stop();
   await server.close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
   // A worker's channel to its supervisor would keep it alive after the server has stopped.
   if (cluster.isWorker) cluster.worker?.disconnect();

@@ -17,11 +17,13 @@ import * as ca from '../domain/ca/index.js';
 import { issueFromCsr } from '../domain/enrollment/index.js';
 import * as inventory from '../domain/inventory/index.js';
 import * as subscribers from '../domain/subscribers/index.js';
+import { JOBS } from '../entrypoints/jobs/index.js';
 import type { Mcms, InitResult } from '../entrypoints/services.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowServices } from './escrow-services.js';
+import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
 export interface OpenOptions {
@@ -66,12 +68,13 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
+  const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
-  return {
+  const mcms: Mcms = {
     settings: {
       baseUrl: config.baseUrl, host: config.host, port: config.port, dataDir: config.dataDir, database: store.dialect,
       bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, logLevel: config.logLevel, workers: config.workers,
-      warnings: configurationWarnings(config),
+      jobsEnabled: config.jobs.enabled, warnings: configurationWarnings(config),
     },
     clock,
     localPrincipal: () => local,
@@ -111,16 +114,32 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
+    jobs: {
+      list: async (principal) => {
+        access.requirePermission(principal, 'ca.read');
+        return scheduler.status();
+      },
+      run: async (principal, name) => {
+        access.requirePermission(principal, 'operations.run');
+        return scheduler.runNow(name);
+      },
+      startSchedules: (logger) => {
+        scheduler.start(logger);
+        return { stop: () => scheduler.stop() };
+      },
+    },
     health: async () => {
       const database = await store.read.identities.list().then(() => true, () => false);
       const caReady = database && (await issuingAuthority().then(() => true, () => false));
       return { ok: database && caReady, database, ca: caReady };
     },
     close: async () => {
+      await scheduler.stop();
       keyPool.close();
       await store.close();
     },
   };
+  return mcms;
 
   async function initialize(principal: Principal): Promise<InitResult> {
     access.requirePermission(principal, 'operators.write');

@@ -18,6 +18,11 @@ import { verifyAuditChain } from '../../src/domain/audit/index.js';
 import type { TestDatabase, TestStore } from './test-databases.js';
 import { dialectsUnderTest } from './test-databases.js';
 
+/** Every migration of a dialect, in the order they apply. */
+async function migrationNames(dialect: 'sqlite' | 'postgres'): Promise<string[]> {
+  return Object.keys(await migrationProvider(dialect).getMigrations()).sort();
+}
+
 /** One line per fact, sorted: a diff names exactly what differs. */
 type SchemaFacts = string[];
 
@@ -158,7 +163,8 @@ describe('migrations', () => {
         const again = await db.reopen((msg) => applied.push(msg));
         assert.ok(await again.keyBlobs.get('k1'));
         const rows = await db.query<{ name: string }>('select name from kysely_migration order by name');
-        assert.deepEqual(rows.map((r) => r.name), ['0001-initial', '0002-enrollment', '0003-escrow']);
+        assert.deepEqual(rows.map((r) => r.name), await migrationNames(target.dialect));
+        assert.ok(rows.length >= 4);
         assert.deepEqual(applied, []);
       });
 
@@ -180,7 +186,9 @@ describe('migrations', () => {
         const applied: string[] = [];
         const store = await openStore({ url, ...(schema ? { schema } : {}), log: (msg) => applied.push(msg) });
         try {
-          assert.deepEqual(applied, ['applied migration 0002-enrollment', 'applied migration 0003-escrow']);
+          const later = (await migrationNames(target.dialect)).slice(1);
+          assert.deepEqual(applied, later.map((name) => `applied migration ${name}`));
+          assert.ok(later.includes('0004-jobs'));
           assert.deepEqual(await store.read.escrow.listBySubscriber('s1'), []);
           assert.equal((await store.read.subscribers.findById('s1'))?.status, 'active');
           assert.deepEqual(await store.read.challenges.listBySubscriber('s1'), []);

@@ -48,6 +48,22 @@ describe('mcms CLI from an empty data directory', () => {
     assert.equal(result.identities.length, 5);
   });
 
+  test('job list shows every scheduled job with its schedule; job run refuses a name that is no job', () => {
+    const list = mcms(['--json', 'job', 'list']);
+    assert.equal(list.status, 0, list.stderr);
+    const jobs = list.json() as { name: string; schedule: string; nextRunAt: string; runs: number }[];
+    for (const j of jobs) {
+      assert.ok(j.schedule.length > 0 && Date.parse(j.nextRunAt) > Date.now(), `${j.name} has a schedule and a next run`);
+      assert.equal(j.runs, 0);
+    }
+    const unknown = mcms(['job', 'run', 'no-such-job']);
+    assert.equal(unknown.status, 66);
+    assert.match(unknown.stderr, /^mcms: no job is called no-such-job \(jobs: /);
+    const bad = mcms(['job', 'list'], { MCMS_JOBS_SCHEDULES: 'no-such-job=* * * * *' });
+    assert.equal(bad.status, 78);
+    assert.match(bad.stderr, /MCMS_JOBS_SCHEDULES.*names no job/);
+  });
+
   test('ca show lists the hierarchy; --pem prints the chain, issuing CA first', () => {
     const table = mcms(['ca', 'show']);
     assert.equal(table.status, 0, table.stderr);

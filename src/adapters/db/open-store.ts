@@ -4,6 +4,7 @@
  * pool. The same repositories run on both; only the driver set-up and the migrations differ.
  */
 import type { Kysely } from 'kysely';
+import { JobLeaseRepository } from './job-lease-repository.js';
 import { KyselyKeyBlobRepository } from './key-blob-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -53,6 +54,7 @@ function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store {
     dialect,
     read: repositoriesOn(db, dialect),
     keyBlobs: new KyselyKeyBlobRepository(db),
+    jobLeases: new JobLeaseRepository(db),
     transaction: <T>(work: (repos: Repositories) => Promise<T>) =>
       db.transaction().execute((trx) => work(repositoriesOn(trx, dialect))),
     close: () => db.destroy(),

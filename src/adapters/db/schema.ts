@@ -207,6 +207,18 @@ export interface EscrowExportsTable {
   exported_at: Instant;
 }
 
+/** One row per scheduled job: who runs it now (the lease) and how its last run went. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string | null;
+  lease_expires_at: Instant | null;
+  last_started_at: Instant | null;
+  last_finished_at: Instant | null;
+  last_status: string | null;
+  last_summary: string | null;
+  runs: Generated<number>;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -225,6 +237,7 @@ export interface Database {
   escrow_records: EscrowRecordsTable;
   escrow_kra_keys: EscrowKraKeysTable;
   escrow_exports: EscrowExportsTable;
+  job_leases: JobLeasesTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

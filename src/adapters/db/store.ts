@@ -13,6 +13,7 @@ import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
 import type { KeyBlobRepository } from '../keys/key-blob.js';
+import type { JobLeaseRepository } from './job-lease-repository.js';
 import { KyselyApprovalRepository } from './approval-repository.js';
 import { KyselyAuditRepository } from './audit-repository.js';
 import { KyselyCertificateRepository } from './certificate-repository.js';
@@ -46,6 +47,8 @@ export interface Repositories {
 export interface Store extends UnitOfWork<Repositories> {
   readonly dialect: Dialect;
   keyBlobs: KeyBlobRepository;
+  /** Leases of scheduled jobs (operational state, outside the domain's units of work). */
+  jobLeases: JobLeaseRepository;
   close(): Promise<void>;
 }
 

@@ -28,7 +28,8 @@ export type Permission =
   | 'operators.read'
   | 'operators.write'
   | 'audit.read'
-  | 'recovery.approve';
+  | 'recovery.approve'
+  | 'operations.run';
 
 /**
  * Least privilege per role. Officers run day-to-day certificate work; recovery agents only approve
@@ -36,7 +37,7 @@ export type Permission =
  */
 export const ROLE_PERMISSIONS = {
   admin: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue',
-    'operators.read', 'operators.write', 'audit.read', 'recovery.approve'],
+    'operators.read', 'operators.write', 'audit.read', 'recovery.approve', 'operations.run'],
   officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue'],
   'recovery-agent': ['ca.read', 'subscribers.read', 'certificates.read', 'recovery.approve'],
   auditor: ['ca.read', 'subscribers.read', 'certificates.read', 'operators.read', 'audit.read'],

@@ -63,6 +63,8 @@ export const EXIT_CODES = {
   'escrow.compromised': EXIT.failure,
   'escrow.recovery-pending': EXIT.noPermission,
   'escrow.recovery-rejected': EXIT.noPermission,
+  'job.unknown': EXIT.notFound,
+  'job.busy': EXIT.conflict,
   'escrow.recovery-expired': EXIT.noPermission,
   'escrow.already-exported': EXIT.conflict,
 } as const satisfies Record<ErrorCode, number>;

@@ -14,6 +14,7 @@ import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
 import { registerEscrow } from './commands/escrow.js';
 import { registerInit } from './commands/init.js';
+import { registerJobs } from './commands/job.js';
 import { registerOperators } from './commands/operator.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubscribers } from './commands/subscriber.js';
@@ -40,6 +41,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerChallenges(program, context);
   registerEscrow(program, context);
   registerOperators(program, context);
+  registerJobs(program, context);
   registerConfig(program, context);
   return program;
 }

@@ -77,6 +77,8 @@ export const PROBLEMS = {
   'escrow.compromised': { status: 409, title: 'Encryption key is compromised' },
   'escrow.recovery-pending': { status: 403, title: 'Key recovery not approved yet' },
   'escrow.recovery-rejected': { status: 403, title: 'Key recovery was rejected' },
+  'job.unknown': { status: 404, title: 'No such job' },
+  'job.busy': { status: 409, title: 'Job is running elsewhere' },
   'escrow.recovery-expired': { status: 403, title: 'Key recovery request expired' },
   'escrow.already-exported': { status: 409, title: 'Recovered keys were exported already' },
   'request.invalid': { status: 400, title: 'Invalid request' },
