@@ -1,6 +1,12 @@
 /**
- * Opens a SQLite file for mcms: WAL (readers never wait for the writer), a 5 s busy timeout,
- * foreign keys on, synchronous=NORMAL (durable at each WAL checkpoint, safe against corruption).
+ * Opens a SQLite file for mcms: WAL (readers never wait for the writer), foreign keys on,
+ * synchronous=NORMAL (durable at each WAL checkpoint, safe against corruption), and a 5 s wait for a
+ * lock another process holds — waited asynchronously. SQLite's own busy handler sleeps inside the
+ * statement, which stops the whole event loop for at least a millisecond per collision; with several
+ * `mcms serve` workers on one file that idled a core on every lost race. Here the connection's
+ * busy_timeout is 0 and a statement that finds the database locked is retried on later turns of the
+ * event loop (a statement refused with SQLITE_BUSY has changed nothing), so a worker keeps serving
+ * other requests while it waits for the lock.
  *
  * Every transaction starts with BEGIN IMMEDIATE. A deferred BEGIN takes the write lock only at the
  * first write; if another process (the CLI beside a running server) committed in between, SQLite
@@ -15,13 +21,49 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
+import type { DatabaseConnection, Driver, QueryResult, SqliteDialectConfig } from 'kysely';
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver } from 'kysely';
 import type { Database } from './schema.js';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
+/** Waits between attempts on a locked database: next turn of the event loop twice, then 1, 2, 4… 16 ms. */
+const BUSY_BACKOFF_MS = [0, 0, 1, 1, 2, 2, 4, 4, 8, 8, 16];
+
+const isBusy = (error: unknown) => (error as { code?: string } | null)?.code === 'SQLITE_BUSY';
+
+/** Runs `attempt` until it does not fail with SQLITE_BUSY, waiting without blocking, for up to BUSY_TIMEOUT_MS. */
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, timeoutMs = BUSY_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      const wait = BUSY_BACKOFF_MS[Math.min(tries, BUSY_BACKOFF_MS.length - 1)]!;
+      await new Promise((resume) => (wait === 0 ? setImmediate(resume) : setTimeout(resume, wait)));
+    }
+  }
+}
+
+class BusyRetryConnection implements DatabaseConnection {
+  constructor(private readonly inner: DatabaseConnection) {}
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return retryWhileBusy(() => this.inner.executeQuery<R>(query));
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #wrapped = new WeakMap<DatabaseConnection, BusyRetryConnection>();
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    let wrapped = this.#wrapped.get(connection);
+    if (!wrapped) this.#wrapped.set(connection, wrapped = new BusyRetryConnection(connection));
+    return wrapped;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -82,6 +124,8 @@ export function openSqliteDatabase(file: string): Kysely<Database> {
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
+    // From here on a locked database is waited for by retryWhileBusy, off the event loop.
+    database.pragma('busy_timeout = 0');
   } catch (error) {
     database.close();
     throw error;
