@@ -14,6 +14,7 @@ import type { Principal } from '../domain/access/index.js';
 import * as access from '../domain/access/index.js';
 import { verifyAuditChain } from '../domain/audit/index.js';
 import * as ca from '../domain/ca/index.js';
+import { activeKraKey } from '../domain/escrow/index.js';
 import { issueFromCsr } from '../domain/enrollment/index.js';
 import * as inventory from '../domain/inventory/index.js';
 import * as subscribers from '../domain/subscribers/index.js';
@@ -155,6 +156,8 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       ocspSignerValidityDays: config.ca.ocspSignerValidityDays,
       baseUrl: config.baseUrl,
     });
+    // The escrow (KRA) key too, so that the first archived key does not wait for an RSA-3072 key pair.
+    await activeKraKey({ uow, keys, clock }, principal.actor);
     let adminToken: string | null = null;
     if ((await store.read.operators.countActiveByRole('admin')) === 0) {
       adminToken = (await access.createOperator({ uow, clock }, principal, { name: 'admin', role: 'admin' })).token;

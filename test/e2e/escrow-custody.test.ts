@@ -26,6 +26,20 @@ const refusedWith = (code: string) => (error: unknown) => {
 };
 
 for (const { dialect, skip } of dialects) {
+  test(`init creates the escrow (KRA) key once, before any key is archived, on ${dialect}`, { skip }, async () => {
+    const instance = await startInstance(dialect);
+    try {
+      const kraKeys = () => rawSql<{ key_id: string; status: string }>(instance, dialect, 'select key_id, status from escrow_kra_keys');
+      const created = await kraKeys();
+      assert.deepEqual(created.map((k) => k.status), ['active']);
+      assert.equal((await rawSql(instance, dialect, "select seq from audit_events where action = 'escrow.kra-create'")).length, 1);
+      assert.equal((await instance.mcms.ca.init(instance.mcms.localPrincipal())).created, false);
+      assert.deepEqual(await kraKeys(), created, 'a second init keeps the key');
+    } finally {
+      await instance.dispose();
+    }
+  });
+
   describe(`escrow custody on ${dialect}`, { skip }, () => {
     let instance: TestInstance;
     let officer: Principal;
