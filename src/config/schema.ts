@@ -91,6 +91,17 @@ export const configSchema = z.object({
     pkcs12Variant: z.enum(['legacy', 'modern']).default('legacy')
       .describe('PKCS#12 of delivered keys: legacy (3DES, HMAC-SHA1; what Apple devices import) or modern (AES-256, SHA-256)'),
   }).prefault({}),
+  mail: z.object({
+    host: z.string().min(1).optional().describe('SMTP server for invitations and notices; unset: no mail is sent and links are printed'),
+    port: z.number().int().min(1).max(65535).default(587).describe('SMTP port'),
+    secure: z.boolean().default(false).describe('connect with TLS at once (port 465); otherwise STARTTLS when offered'),
+    requireTls: z.boolean().default(false).describe('refuse to send unless the server offers STARTTLS'),
+    user: z.string().min(1).optional().describe('SMTP user name (unset: no authentication)'),
+    password: z.string().optional().describe('SMTP password'),
+    from: z.string().min(3).default('mcms <mcms@localhost>').describe('sender of mail from mcms'),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('SMTP connection, greeting and socket time-out'),
+    maxConnections: z.number().int().min(1).max(32).default(4).describe('SMTP connections kept open in the pool'),
+  }).prefault({}),
   jobs: z.object({
     enabled: z.boolean().default(true).describe('run the scheduled jobs (CRL refresh, directory sync, expiry scan…) inside `mcms serve`'),
     schedules: z.string().default('')

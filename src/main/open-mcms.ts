@@ -137,6 +137,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     close: async () => {
       await scheduler.stop();
       keyPool.close();
+      await wiring.mailer.close();
       await store.close();
     },
   };

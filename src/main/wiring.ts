@@ -1,8 +1,10 @@
-/** What every group of bound services shares: config, store, keys, clock, the profile catalogue, the CA. */
+/** What every group of bound services shares: config, store, keys, clock, mail, the profile catalogue, the CA. */
 import type { Config } from '../config/index.js';
 import type { Store } from '../adapters/db/store.js';
+import { SmtpMailer } from '../adapters/mail/smtp-mailer.js';
 import type { KeyStore } from '../domain/ca/index.js';
 import { IssuingAuthority } from '../domain/ca/index.js';
+import type { Mailer } from '../domain/outbound-mail.js';
 import type { SubjectSettings } from '../domain/policy/index.js';
 import { ProfileCatalog } from '../domain/policy/index.js';
 import type { Clock } from '../lib/clock.js';
@@ -15,6 +17,8 @@ export interface Wiring {
   clock: Clock;
   profiles: ProfileCatalog;
   subjectSettings: SubjectSettings;
+  /** Outbound mail (SMTP, `mail.*`); `configured` is false when no server is set. */
+  mailer: Mailer;
   /** The issuing CA, loaded on first use (after `mcms init`) and kept. */
   issuingAuthority(): Promise<IssuingAuthority>;
 }
@@ -23,6 +27,7 @@ export function createWiring(config: Config, store: Store, keys: KeyStore, clock
   let authority: Promise<IssuingAuthority> | undefined;
   return {
     config, store, uow: store, keys, clock,
+    mailer: new SmtpMailer(config.mail),
     profiles: new ProfileCatalog(config.profiles, config.certificates.validation),
     subjectSettings: {
       validation: config.certificates.validation,
