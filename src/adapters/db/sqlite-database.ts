@@ -124,6 +124,8 @@ export function openSqliteDatabase(file: string): Kysely<Database> {
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
+    // Statement journals (savepoints) and sorter files in memory, not a temp file opened and removed per statement.
+    database.pragma('temp_store = MEMORY');
     // From here on a locked database is waited for by retryWhileBusy, off the event loop.
     database.pragma('busy_timeout = 0');
   } catch (error) {
