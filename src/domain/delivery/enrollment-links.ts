@@ -93,7 +93,7 @@ export async function listLinks(deps: Pick<DeliveryDeps, 'uow'>, principal: Prin
 /** What the enrollment page shows for a token: its state, and whose link it is only when the token is right. */
 export type LinkState =
   | { state: 'invalid' }
-  | { state: 'open' | 'used' | 'expired' | 'revoked'; mailbox: string; displayName: string | null; expiresAt: Date; ota: boolean };
+  | { state: 'open' | 'used' | 'expired' | 'revoked'; mailbox: string; displayName: string | null; organization: string; expiresAt: Date; ota: boolean };
 
 /** A token's link, or null when no link has this token (unknown id, wrong secret, garbage). */
 async function linkForToken(deps: Pick<DeliveryDeps, 'uow'>, token: string): Promise<EnrollmentLink | null> {
@@ -117,7 +117,8 @@ export async function openEnrollmentLink(deps: Pick<DeliveryDeps, 'uow' | 'clock
   if (!subscriber) return { state: 'invalid' };
   return {
     state: subscriber.status === 'active' ? stateOf(link, deps.clock.now()) : 'revoked',
-    mailbox: primaryMailbox(subscriber), displayName: subscriber.displayName, expiresAt: link.expiresAt, ota: deps.settings.otaEnabled,
+    mailbox: primaryMailbox(subscriber), displayName: subscriber.displayName, organization: deps.settings.organization,
+    expiresAt: link.expiresAt, ota: deps.settings.otaEnabled,
   };
 }
 
