@@ -107,6 +107,37 @@ export const configSchema = z.object({
     schedules: z.string().default('')
       .describe('override job schedules: "name=cron; name=cron" (croner syntax, e.g. "crl-refresh=*/5 * * * *"); `mcms job list` shows the jobs'),
   }).prefault({}),
+  delivery: z.object({
+    linkTtl: duration('7d', 'how long an enrollment link (mcms invite) stays usable'),
+    profileChallengeTtl: duration('7d', 'lifetime of the one-time SCEP challenge inside a delivered profile (at most scep.challengeMaxTtl)'),
+    organization: z.string().min(1).max(64).optional().describe('organisation named in profiles and invitations; default ca.organization, else "mcms"'),
+    identifierPrefix: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be reverse-DNS, e.g. com.example.mcms').optional()
+      .describe('reverse-DNS prefix of profile and payload identifiers; default from the base URL host (com.example.pki.mcms)'),
+    mailAccount: z.enum(['none', 'imap', 'exchange']).default('none')
+      .describe('mail account the profile sets up with S/MIME: none (identities only), imap (com.apple.mail.managed) or exchange (com.apple.eas.account)'),
+    imap: z.object({
+      incomingHost: z.string().min(1).optional().describe('IMAP server host name (mailAccount imap)'),
+      incomingPort: z.number().int().min(1).max(65535).default(993).describe('IMAP port'),
+      incomingSsl: z.boolean().default(true).describe('IMAP over TLS'),
+      outgoingHost: z.string().min(1).optional().describe('SMTP submission host name (mailAccount imap)'),
+      outgoingPort: z.number().int().min(1).max(65535).default(587).describe('SMTP submission port'),
+      outgoingSsl: z.boolean().default(true).describe('SMTP submission over TLS'),
+      userName: z.enum(['email', 'local-part']).default('email').describe('login name: the whole mailbox, or its local part'),
+    }).prefault({}),
+    exchange: z.object({
+      host: z.string().min(1).optional().describe('Exchange ActiveSync host name (mailAccount exchange)'),
+      ssl: z.boolean().default(true).describe('Exchange ActiveSync over TLS'),
+      userName: z.enum(['email', 'local-part']).default('email').describe('login name: the whole mailbox, or its local part'),
+    }).prefault({}),
+    ota: z.object({
+      enabled: z.boolean().default(false)
+        .describe('enrollment links use over-the-air enrollment (Apple Profile Service): device attested, device identity over SCEP, profile encrypted to it'),
+      deviceCaFile: z.string().min(1).optional()
+        .describe("PEM file of the CA that signs devices' built-in identities (Apple iPhone Device CA); its public key is the pinned trust anchor"),
+      sessionTtl: duration('1h', 'how long an over-the-air enrollment may take from the link to the final profile'),
+      profileTtl: duration('365d', 'PayloadExpirationDate of an over-the-air profile: after it the device asks for a new one'),
+    }).prefault({}),
+  }).prefault({}),
   profiles: z.object({
     'smime-signing': profile('smime-signing', 'strict', 365),
     'smime-encryption': profile('smime-encryption', 'strict', 730),
@@ -123,6 +154,18 @@ export const configSchema = z.object({
   if (config.scep.validator === 'webhook') {
     if (!config.scep.webhook.url) ctx.addIssue({ code: 'custom', path: ['scep', 'webhook', 'url'], message: 'is required when scep.validator is webhook' });
     if (!config.scep.webhook.secret) ctx.addIssue({ code: 'custom', path: ['scep', 'webhook', 'secret'], message: 'is required when scep.validator is webhook' });
+  }
+  const { delivery } = config;
+  if (delivery.mailAccount === 'imap') {
+    for (const key of ['incomingHost', 'outgoingHost'] as const) {
+      if (!delivery.imap[key]) ctx.addIssue({ code: 'custom', path: ['delivery', 'imap', key], message: 'is required when delivery.mailAccount is imap' });
+    }
+  }
+  if (delivery.mailAccount === 'exchange' && !delivery.exchange.host) {
+    ctx.addIssue({ code: 'custom', path: ['delivery', 'exchange', 'host'], message: 'is required when delivery.mailAccount is exchange' });
+  }
+  if (delivery.ota.enabled && !delivery.ota.deviceCaFile) {
+    ctx.addIssue({ code: 'custom', path: ['delivery', 'ota', 'deviceCaFile'], message: 'is required when delivery.ota.enabled is true' });
   }
 });
 

@@ -3,6 +3,8 @@
  * checked for completeness by the compiler (`satisfies Record<ErrorCode, …>`).
  */
 import { ACCESS_ERRORS } from './access/index.js';
+import { DELIVERY_ERRORS } from './delivery/index.js';
+import { MOBILECONFIG_ERRORS } from './mobileconfig/index.js';
 import { CA_ERRORS } from './ca/index.js';
 import { ENROLLMENT_ERRORS } from './enrollment/index.js';
 import { ESCROW_ERRORS } from './escrow/index.js';
@@ -17,5 +19,6 @@ export const OPERATIONS_ERRORS = ['job.unknown', 'job.busy'] as const;
 export const ERROR_CODES = [
   ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
   ...PAGING_ERRORS, ...ESCROW_ERRORS, ...OPERATIONS_ERRORS,
+  ...DELIVERY_ERRORS, ...MOBILECONFIG_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,7 @@ import type { CertificateQuery, CertificateRecord } from '../domain/inventory/in
 import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
 import type { Page, PageRequest } from '../domain/unit-of-work.js';
+import type { BuiltProfile, EnrollmentLink, Invitation, LinkRevocation, LinkState } from '../domain/delivery/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -150,6 +151,21 @@ export interface Mcms {
     run(principal: Principal, name: string): Promise<JobRun>;
     /** Starts the schedules in this process (`mcms serve`); resolves the returned stop when runs end. */
     startSchedules(logger: JobLogger): { stop(): Promise<void> };
+  };
+  /** Device delivery: signed (and encrypted) configuration profiles, enrollment links, re-delivery. */
+  delivery: {
+    /** The person's S/MIME profile for one device (a device is registered when none is named). */
+    buildProfile(principal: Principal, input: { subscriber: string; deviceId?: string | undefined }): Promise<BuiltProfile>;
+    /** A single-use enrollment link, mailed to the person when mail is configured; the URL is returned once. */
+    invite(principal: Principal, input: { subscriber: string; deviceId?: string | undefined }): Promise<Invitation>;
+    links(principal: Principal, subscriber: string): Promise<EnrollmentLink[]>;
+    revokeLinks(principal: Principal, input: { subscriber: string; deviceId?: string | undefined }): Promise<LinkRevocation>;
+    /** A new link for each of the person's active devices (one for a new device if none), mailed. */
+    redeliver(principal: Principal, subscriber: string): Promise<Invitation[]>;
+    /** Public: what the enrollment page shows for a token (never throws for a bad token). */
+    openLink(token: string): Promise<LinkState>;
+    /** Public: uses the link once and returns the profile it delivers. */
+    downloadProfile(token: string): Promise<BuiltProfile>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

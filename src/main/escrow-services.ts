@@ -11,16 +11,22 @@ export function encryptionKeyPool(config: Config): EncryptionKeyPool {
   return new EncryptionKeyPool({ algorithm: config.escrow.keyAlgorithm, size: config.escrow.poolSize });
 }
 
-export function escrowServices(wiring: Wiring, pool: EncryptionKeyPool): Pick<Mcms, 'escrow'> {
+/** Escrow's dependencies with the issuing CA loaded: for the escrow use cases and for those that deliver keys. */
+export function escrowDeps(wiring: Wiring, pool: EncryptionKeyPool): () => Promise<EscrowDeps> {
   const { config } = wiring;
   const settings = {
     keyAlgorithm: config.escrow.keyAlgorithm, recoveryApprovals: config.escrow.recoveryApprovals,
     recoveryTtlMs: parseDuration(config.escrow.recoveryTtl)!, pkcs12Variant: config.escrow.pkcs12Variant,
   };
-  const deps = async (): Promise<EscrowDeps> => ({
+  return async (): Promise<EscrowDeps> => ({
     uow: wiring.uow, ca: await wiring.issuingAuthority(), subject: wiring.subjectSettings, keys: wiring.keys,
     keySource: pool, profiles: wiring.profiles, clock: wiring.clock, settings,
   });
+}
+
+export function escrowServices(wiring: Wiring, pool: EncryptionKeyPool): Pick<Mcms, 'escrow'> {
+  const { config } = wiring;
+  const deps = escrowDeps(wiring, pool);
   return {
     escrow: {
       generate: async (principal, input) => escrow.generateEncryptionIdentity(await deps(), principal, input),

@@ -23,7 +23,8 @@ import type { Mcms, InitResult } from '../entrypoints/services.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
-import { encryptionKeyPool, escrowServices } from './escrow-services.js';
+import { encryptionKeyPool, escrowDeps, escrowServices } from './escrow-services.js';
+import { deliveryServices } from './delivery-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
@@ -115,6 +116,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
+    ...deliveryServices(wiring, escrowDeps(wiring, keyPool)),
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');

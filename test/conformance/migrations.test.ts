@@ -192,6 +192,8 @@ describe('migrations', () => {
           assert.deepEqual(await store.read.escrow.listBySubscriber('s1'), []);
           assert.equal((await store.read.subscribers.findById('s1'))?.status, 'active');
           assert.deepEqual(await store.read.challenges.listBySubscriber('s1'), []);
+          assert.ok(later.includes('0005-delivery'));
+          assert.deepEqual(await store.read.enrollmentLinks.listBySubscriber('s1'), []);
         } finally {
           await store.close();
         }

@@ -219,6 +219,36 @@ export interface JobLeasesTable {
   runs: Generated<number>;
 }
 
+/** Single-use enrollment links (0005-delivery): only the secret's SHA-256 is kept. */
+export interface EnrollmentLinksTable {
+  id: string;
+  subscriber_id: string;
+  device_id: string | null;
+  secret_hash: string;
+  status: string;
+  created_by: string;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+  mailed_at: Instant | null;
+}
+
+/** Over-the-air enrollment sessions (0005-delivery): Apple Profile Service phases 1–3 for one device. */
+export interface OtaSessionsTable {
+  id: string;
+  subscriber_id: string;
+  device_id: string;
+  secret_hash: string;
+  status: string;
+  udid: string | null;
+  product: string | null;
+  os_version: string | null;
+  created_at: Instant;
+  expires_at: Instant;
+  attested_at: Instant | null;
+  delivered_at: Instant | null;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -238,6 +268,8 @@ export interface Database {
   escrow_kra_keys: EscrowKraKeysTable;
   escrow_exports: EscrowExportsTable;
   job_leases: JobLeasesTable;
+  enrollment_links: EnrollmentLinksTable;
+  ota_sessions: OtaSessionsTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

@@ -8,6 +8,7 @@ import type { ApprovalRepository, OperatorRepository } from '../../domain/access
 import type { AuditRepository } from '../../domain/audit/index.js';
 import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
+import type { EnrollmentLinkRepository, OtaSessionRepository } from '../../domain/delivery/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
@@ -19,6 +20,7 @@ import { KyselyAuditRepository } from './audit-repository.js';
 import { KyselyCertificateRepository } from './certificate-repository.js';
 import { KyselyChallengeRepository } from './challenge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
+import { KyselyEnrollmentLinkRepository, KyselyOtaSessionRepository } from './enrollment-link-repository.js';
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
@@ -38,6 +40,8 @@ export interface Repositories {
   scepTransactions: ScepTransactionRepository;
   escrow: EscrowRepository;
   kraKeys: KraKeyRepository;
+  enrollmentLinks: EnrollmentLinkRepository;
+  otaSessions: OtaSessionRepository;
 }
 
 /**
@@ -66,5 +70,7 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     scepTransactions: new KyselyScepTransactionRepository(db),
     escrow: new KyselyEscrowRepository(db),
     kraKeys: new KyselyKraKeyRepository(db),
+    enrollmentLinks: new KyselyEnrollmentLinkRepository(db),
+    otaSessions: new KyselyOtaSessionRepository(db),
   };
 }

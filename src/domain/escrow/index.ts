@@ -14,3 +14,5 @@ export { exportRecoveredIdentities, requestKeyRecovery } from './recover-identit
 export { markIdentityCompromised, recertifyEncryptionIdentity } from './identity-lifecycle.js';
 export type { KraRotation } from './rotate-kra.js';
 export { rotateKraKey } from './rotate-kra.js';
+export type { DeviceIdentityFile } from './deliver-to-device.js';
+export { packageIdentitiesForDevice } from './deliver-to-device.js';

@@ -12,6 +12,7 @@ import { EXIT, EXIT_CODES } from './exit-codes.js';
 import { registerCertificates } from './commands/cert.js';
 import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
+import { registerDelivery } from './commands/delivery.js';
 import { registerEscrow } from './commands/escrow.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/job.js';
@@ -43,6 +44,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerOperators(program, context);
   registerJobs(program, context);
   registerConfig(program, context);
+  registerDelivery(program, context);
   return program;
 }
 

@@ -11,6 +11,7 @@ import type { Mcms } from '../services.js';
 import { REDACTED_PATHS, installAccessLog } from './access-log.js';
 import { API_PREFIX, API_SCHEMAS, apiV1 } from './api/v1.js';
 import { caCertificateRoutes } from './ca-certificates.js';
+import { enrollRoutes } from './enroll/enroll.js';
 import { healthRoutes } from './health.js';
 import { HttpMetrics, installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
@@ -53,6 +54,7 @@ export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<Fa
   await app.register(caCertificateRoutes, { mcms });
   await app.register(scepRoutes, { mcms });
   await app.register(apiV1, { prefix: API_PREFIX, mcms, metrics });
+  await app.register(enrollRoutes, { mcms });
   return app;
 }
 

@@ -11,6 +11,7 @@ import { requireBearerToken } from './auth.js';
 import { caRoutes } from './ca.js';
 import { certificateRoutes, certificateSchema } from './certificates.js';
 import { challengeRoutes, challengeSchema } from './challenges.js';
+import { deliveryRoutes, enrollmentLinkSchema } from './delivery.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
@@ -20,7 +21,7 @@ export const API_PREFIX = '/api/v1';
 export const BEARER_SCHEME = 'bearerAuth';
 
 /** The models the API's routes refer to by `$ref`; added to the root instance so OpenAPI lists them once. */
-export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema, challengeSchema, approvalSchema, encryptionIdentitySchema];
+export const API_SCHEMAS = [subscriberSchema, deviceSchema, certificateSchema, operatorSchema, challengeSchema, approvalSchema, encryptionIdentitySchema, enrollmentLinkSchema];
 
 export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics: HttpMetrics }): Promise<void> {
   app.addHook('onRoute', (route) => {
@@ -37,4 +38,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(approvalRoutes, { mcms });
   await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
+  await app.register(deliveryRoutes, { mcms });
 }

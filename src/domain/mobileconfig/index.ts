@@ -1,0 +1,11 @@
+export type { EncryptionIdentityPayload, MailAccountSettings, Payload, PayloadCommon, SmimeProfileInput } from './model.js';
+export type { MobileconfigErrorCode } from './errors.js';
+export { MOBILECONFIG_ERRORS } from './errors.js';
+export { identifierPrefixFor, profileIdentifier, stableUuid } from './payload-identity.js';
+export { caCertificatePayload, encryptionIdentityPayload, encryptionPayloadUuid } from './certificate-payloads.js';
+export { appleSubject, scepPayload, signingPayloadUuid } from './scep-payload.js';
+export { mailPayload } from './mail-payload.js';
+export type { ConfigurationProfile } from './smime-profile.js';
+export { smimePayloads, smimeProfile } from './smime-profile.js';
+export type { ProfileSigner } from './sign-profile.js';
+export { encryptProfile, signProfile } from './sign-profile.js';

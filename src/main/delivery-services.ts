@@ -1,0 +1,63 @@
+/** Binds the device-delivery use cases: profiles, enrollment links and their mail, re-delivery, OTA enrollment. */
+import type { Principal } from '../domain/access/index.js';
+import type { DeliveryDeps, DeliverySettings } from '../domain/delivery/index.js';
+import * as delivery from '../domain/delivery/index.js';
+import type { MailAccountSettings } from '../domain/mobileconfig/index.js';
+import { identifierPrefixFor } from '../domain/mobileconfig/index.js';
+import type { Mcms } from '../entrypoints/services.js';
+import { parseDuration } from '../lib/duration.js';
+import type { Config } from '../config/index.js';
+import type { EscrowDeps } from '../domain/escrow/index.js';
+import type { Wiring } from './wiring.js';
+
+export const LINK_PRINCIPAL: Principal = { actor: { kind: 'system', id: 'enrollment-link', name: 'enrollment link' }, role: 'officer', operatorId: null };
+
+const ms = (text: string) => parseDuration(text)!;
+
+export function mailAccountSettings(config: Config): MailAccountSettings {
+  const { delivery: d } = config;
+  if (d.mailAccount === 'imap') {
+    return {
+      kind: 'imap', incomingHost: d.imap.incomingHost!, incomingPort: d.imap.incomingPort, incomingSsl: d.imap.incomingSsl,
+      outgoingHost: d.imap.outgoingHost!, outgoingPort: d.imap.outgoingPort, outgoingSsl: d.imap.outgoingSsl, userName: d.imap.userName,
+    };
+  }
+  if (d.mailAccount === 'exchange') return { kind: 'exchange', host: d.exchange.host!, ssl: d.exchange.ssl, userName: d.exchange.userName };
+  return { kind: 'none' };
+}
+
+export function deliverySettings(config: Config): DeliverySettings {
+  return {
+    baseUrl: config.baseUrl.replace(/\/+$/, ''),
+    organization: config.delivery.organization ?? config.ca.organization ?? 'mcms',
+    identifierPrefix: config.delivery.identifierPrefix ?? identifierPrefixFor(config.baseUrl),
+    mailAccount: mailAccountSettings(config),
+    linkTtlMs: ms(config.delivery.linkTtl),
+    challengeTtlMs: ms(config.delivery.profileChallengeTtl),
+    otaEnabled: config.delivery.ota.enabled,
+  };
+}
+
+export function deliveryDeps(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>): DeliveryDeps {
+  const { config, clock } = wiring;
+  return {
+    uow: wiring.uow, identities: wiring.store.read.identities, keys: wiring.keys, escrow: escrowDeps,
+    challenges: { uow: wiring.uow, clock, profiles: wiring.profiles, maxTtlMs: ms(config.scep.challengeMaxTtl) },
+    subject: wiring.subjectSettings, clock, mailer: wiring.mailer, settings: deliverySettings(config), linkPrincipal: LINK_PRINCIPAL,
+  };
+}
+
+export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>): Pick<Mcms, 'delivery'> {
+  const deps = deliveryDeps(wiring, escrowDeps);
+  return {
+    delivery: {
+      buildProfile: (principal, input) => delivery.buildDeviceProfile(deps, principal, input),
+      invite: (principal, input) => delivery.inviteSubscriber(deps, principal, input),
+      links: (principal, subscriber) => delivery.listLinks(deps, principal, subscriber),
+      revokeLinks: (principal, input) => delivery.revokeLinks(deps, principal, input),
+      redeliver: (principal, subscriber) => delivery.redeliverProfiles(deps, principal, subscriber),
+      openLink: (token) => delivery.openEnrollmentLink(deps, token),
+      downloadProfile: (token) => delivery.downloadProfile(deps, token),
+    },
+  };
+}
