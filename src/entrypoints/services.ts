@@ -12,6 +12,7 @@ import type { CertificateQuery, CertificateRecord } from '../domain/inventory/in
 import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
 import type { Page, PageRequest } from '../domain/unit-of-work.js';
+import type { PublicationDrain } from '../domain/publication/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -153,6 +154,11 @@ export interface Mcms {
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;
+  /** Directory integration (LDAP / AD, smime-mobile-notes §8): certificates out to the directory. */
+  directory: {
+    /** Drains the publication outbox now (the `publication-outbox` job's work). */
+    publish(principal: Principal, options?: { signal?: AbortSignal | undefined }): Promise<PublicationDrain>;
+  };
 }
 
 /** Opens mcms for an edge; `init` creates the data directory and master key when missing. */

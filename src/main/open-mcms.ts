@@ -24,6 +24,7 @@ import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowServices } from './escrow-services.js';
+import { directoryServices } from './directory-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
@@ -69,6 +70,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
+  const directory = directoryServices(wiring);
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -115,6 +117,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
+    directory: directory.directory,
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');
@@ -137,6 +140,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     close: async () => {
       await scheduler.stop();
       keyPool.close();
+      await directory.close();
       await store.close();
     },
   };

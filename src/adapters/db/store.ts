@@ -10,6 +10,7 @@ import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
+import type { PublicationOutboxRepository, PublishedValueRepository } from '../../domain/publication/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
 import type { KeyBlobRepository } from '../keys/key-blob.js';
@@ -22,6 +23,7 @@ import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
+import { KyselyPublicationOutboxRepository, KyselyPublishedValueRepository } from './publication-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
 import { KyselySubscriberRepository } from './subscriber-repository.js';
@@ -38,6 +40,8 @@ export interface Repositories {
   scepTransactions: ScepTransactionRepository;
   escrow: EscrowRepository;
   kraKeys: KraKeyRepository;
+  publicationOutbox: PublicationOutboxRepository;
+  publishedValues: PublishedValueRepository;
 }
 
 /**
@@ -66,5 +70,7 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     scepTransactions: new KyselyScepTransactionRepository(db),
     escrow: new KyselyEscrowRepository(db),
     kraKeys: new KyselyKraKeyRepository(db),
+    publicationOutbox: new KyselyPublicationOutboxRepository(db),
+    publishedValues: new KyselyPublishedValueRepository(db),
   };
 }

@@ -14,6 +14,7 @@ export const EXIT = {
   conflict: 73, // EX_CANTCREAT: it exists already
   noPermission: 77, // EX_NOPERM
   config: 78, // EX_CONFIG
+  unavailable: 69, // EX_UNAVAILABLE: a service mcms needs (the directory) cannot be reached
 } as const;
 
 export const EXIT_CODES = {
@@ -67,4 +68,6 @@ export const EXIT_CODES = {
   'job.busy': EXIT.conflict,
   'escrow.recovery-expired': EXIT.noPermission,
   'escrow.already-exported': EXIT.conflict,
+  'directory.unavailable': EXIT.unavailable,
+  'directory.not-configured': EXIT.config,
 } as const satisfies Record<ErrorCode, number>;

@@ -81,6 +81,8 @@ export const PROBLEMS = {
   'job.busy': { status: 409, title: 'Job is running elsewhere' },
   'escrow.recovery-expired': { status: 403, title: 'Key recovery request expired' },
   'escrow.already-exported': { status: 409, title: 'Recovered keys were exported already' },
+  'directory.unavailable': { status: 503, title: 'Directory unreachable' },
+  'directory.not-configured': { status: 409, title: 'No directory is configured' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },
