@@ -13,6 +13,7 @@ import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
 import type { Page, PageRequest } from '../domain/unit-of-work.js';
 import type { PublicationDrain } from '../domain/publication/index.js';
+import type { Leaver, SyncProgress, SyncSummary } from '../domain/directory/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -158,6 +159,13 @@ export interface Mcms {
   directory: {
     /** Drains the publication outbox now (the `publication-outbox` job's work). */
     publish(principal: Principal, options?: { signal?: AbortSignal | undefined }): Promise<PublicationDrain>;
+    /** Whether a directory is configured (`ldap.url`). */
+    readonly configured: boolean;
+    /** People in from the directory; `dryRun` reports what would change and changes nothing. */
+    sync(principal: Principal, options: { dryRun: boolean; onProgress?: ((progress: SyncProgress) => void) | undefined; signal?: AbortSignal | undefined }): Promise<SyncSummary>;
+    leavers(principal: Principal): Promise<Leaver[]>;
+    /** Runs the leaver action for each (they must be leavers the sync found). */
+    confirmLeavers(principal: Principal, emails: readonly string[]): Promise<Leaver[]>;
   };
 }
 

@@ -4,8 +4,10 @@
  * closed with a note and nothing is published.
  */
 import { LdapConnection } from '../adapters/ldap/ldap-connection.js';
+import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
 import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
 import { certificationPath } from '../domain/ca/index.js';
+import * as directory from '../domain/directory/index.js';
 import * as publication from '../domain/publication/index.js';
 import type { Mcms } from '../entrypoints/services.js';
 import { parseDuration } from '../lib/duration.js';
@@ -40,9 +42,27 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
       batchSize: config.publication.batchSize,
     },
   };
+  const mapping: directory.AttributeMapping = {
+    mail: ldap.mailAttribute, proxyAddresses: ldap.proxyAddressesAttribute, name: ldap.nameAttribute,
+    login: ldap.loginAttribute, department: ldap.departmentAttribute, disabled: ldap.disabledAttribute,
+  };
+  const directoryDeps: directory.DirectoryDeps = {
+    uow: wiring.uow,
+    source: connection ? new LdapPeopleSource(connection, { baseDn: ldap.baseDn, filter: ldap.filter, pageSize: ldap.pageSize, mapping }) : null,
+    clock: wiring.clock,
+    mapping,
+    leaverMode: ldap.leavers,
+    // SEAM: the leaver action. Until revocation's `subscribers.leave` (revoke everything, then disable)
+    // is merged, a leaver is only disabled (and unpublished); rebind this to it.
+    leave: (principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason),
+  };
   return {
     directory: {
       publish: (principal, options = {}) => publication.drainPublicationOutbox(publicationDeps, principal, options),
+      configured: connection !== null,
+      sync: (principal, options) => directory.syncDirectory(directoryDeps, principal, options),
+      leavers: (principal) => directory.listLeavers(directoryDeps, principal),
+      confirmLeavers: (principal, emails) => directory.confirmLeavers(directoryDeps, principal, emails),
     },
     close: async () => { await connection?.close(); },
   };

@@ -33,8 +33,11 @@ attributetype ( 1.2.840.113556.1.4.221 NAME 'sAMAccountName'
   EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
 attributetype ( 1.2.840.113556.1.2.141 NAME 'department'
   EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.32473.7.2 NAME 'mcmsTestOctets'
+  DESC 'an octet string: some directories hand over strings unchecked, this one can hold invalid UTF-8'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 )
 objectclass ( 1.3.6.1.4.1.32473.7.1 NAME 'mcmsTestAdUser' SUP top AUXILIARY
-  MAY ( proxyAddresses $ userAccountControl $ sAMAccountName $ department ) )
+  MAY ( proxyAddresses $ userAccountControl $ sAMAccountName $ department $ mcmsTestOctets ) )
 `;
 
 export interface Slapd {
@@ -76,7 +79,8 @@ export async function startSlapd(): Promise<Slapd> {
     `pidfile ${pidFile}`,
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
-    'sizelimit 500',
+    // Like AD's MaxPageSize: a plain search stops at 500 entries, a paged one (RFC 2696) gets them all.
+    'sizelimit size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited',
     'database mdb',
     `suffix "${SUFFIX}"`,
     `rootdn "${ROOT_DN}"`,

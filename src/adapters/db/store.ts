@@ -10,6 +10,7 @@ import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
+import type { DirectoryLinkRepository } from '../../domain/directory/index.js';
 import type { PublicationOutboxRepository, PublishedValueRepository } from '../../domain/publication/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
@@ -23,6 +24,7 @@ import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
+import { KyselyDirectoryLinkRepository } from './directory-link-repository.js';
 import { KyselyPublicationOutboxRepository, KyselyPublishedValueRepository } from './publication-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
@@ -42,6 +44,7 @@ export interface Repositories {
   kraKeys: KraKeyRepository;
   publicationOutbox: PublicationOutboxRepository;
   publishedValues: PublishedValueRepository;
+  directoryLinks: DirectoryLinkRepository;
 }
 
 /**
@@ -72,5 +75,6 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     kraKeys: new KyselyKraKeyRepository(db),
     publicationOutbox: new KyselyPublicationOutboxRepository(db),
     publishedValues: new KyselyPublishedValueRepository(db),
+    directoryLinks: new KyselyDirectoryLinkRepository(db),
   };
 }

@@ -70,4 +70,5 @@ export const EXIT_CODES = {
   'escrow.already-exported': EXIT.conflict,
   'directory.unavailable': EXIT.unavailable,
   'directory.not-configured': EXIT.config,
+  'directory.not-a-leaver': EXIT.failure,
 } as const satisfies Record<ErrorCode, number>;

@@ -83,6 +83,7 @@ export const PROBLEMS = {
   'escrow.already-exported': { status: 409, title: 'Recovered keys were exported already' },
   'directory.unavailable': { status: 503, title: 'Directory unreachable' },
   'directory.not-configured': { status: 409, title: 'No directory is configured' },
+  'directory.not-a-leaver': { status: 409, title: 'Not a leaver in the directory' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },
