@@ -166,6 +166,8 @@ export interface Mcms {
     leavers(principal: Principal): Promise<Leaver[]>;
     /** Runs the leaver action for each (they must be leavers the sync found). */
     confirmLeavers(principal: Principal, emails: readonly string[]): Promise<Leaver[]>;
+    /** The mailbox's current encryption certificate (what the directory publishes), with the CA chain. */
+    lookup(principal: Principal, email: string): Promise<{ certificate: CertificateRecord; chain: Buffer[] }>;
   };
 }
 

@@ -63,6 +63,7 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
       sync: (principal, options) => directory.syncDirectory(directoryDeps, principal, options),
       leavers: (principal) => directory.listLeavers(directoryDeps, principal),
       confirmLeavers: (principal, emails) => directory.confirmLeavers(directoryDeps, principal, emails),
+      lookup: (principal, email) => publication.lookupEncryptionCertificate(publicationDeps, principal, email),
     },
     close: async () => { await connection?.close(); },
   };

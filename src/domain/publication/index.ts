@@ -5,5 +5,6 @@ export type { CurrentEncryptionSerial, DirectoryPublisher, PublicationOutboxRepo
 export type { PublicationDeps, PublicationSettings } from './publication-deps.js';
 export { requestDirectoryReconciliation } from './request-reconciliation.js';
 export type { EntryOutcome } from './reconcile-entry.js';
-export { reconcileEntry } from './reconcile-entry.js';
+export { publishableCertificate, reconcileEntry } from './reconcile-entry.js';
+export { lookupEncryptionCertificate } from './lookup-certificate.js';
 export { drainPublicationOutbox, retryDelayMs } from './drain-outbox.js';

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { degenerateSignedData } from '../../lib/pki/index.js';
 import type { Actor } from '../audit/index.js';
 import { recordAuditEvent } from '../audit/index.js';
+import type { CertificateRecord } from '../inventory/index.js';
 import { certificateState } from '../inventory/index.js';
+import type { Subscriber } from '../subscribers/index.js';
 import { mailboxAddresses } from '../subscribers/index.js';
 import type { PublishedValue } from './model.js';
 import type { PublicationDeps } from './publication-deps.js';
@@ -27,13 +29,27 @@ type Desired = Omit<PublishedValue, 'entryDn' | 'publishedAt'>;
 const sha256 = (value: Buffer) => createHash('sha256').update(value).digest('hex');
 const keyOf = (v: { entryDn: string; attribute: string; valueHash: string }) => `${v.entryDn}\u0000${v.attribute}\u0000${v.valueHash}`;
 
+/**
+ * What senders should encrypt to now: the person's current encryption certificate, while the person
+ * is active and the certificate valid (not revoked, not expired). Publication and lookup both ask this.
+ */
+export async function publishableCertificate(
+  deps: Pick<PublicationDeps, 'uow' | 'currentEncryptionSerial'>,
+  subscriber: Subscriber,
+  now: Date,
+): Promise<CertificateRecord | null> {
+  if (subscriber.status !== 'active') return null;
+  const serial = await deps.currentEncryptionSerial(subscriber.id);
+  const certificate = serial ? await deps.uow.read.certificates.findBySerial(serial) : null;
+  return certificate && certificateState(certificate, now) === 'valid' ? certificate : null;
+}
+
 async function desiredValues(deps: PublicationDeps, subscriberId: string, now: Date): Promise<{ values: Desired[]; addresses: string[] }> {
   const subscriber = await deps.uow.read.subscribers.findById(subscriberId);
-  if (!subscriber || subscriber.status !== 'active') return { values: [], addresses: subscriber ? mailboxAddresses(subscriber) : [] };
-  const serial = await deps.currentEncryptionSerial(subscriberId);
-  const certificate = serial ? await deps.uow.read.certificates.findBySerial(serial) : null;
+  if (!subscriber) return { values: [], addresses: [] };
   const addresses = mailboxAddresses(subscriber);
-  if (!certificate || certificateState(certificate, now) !== 'valid') return { values: [], addresses };
+  const certificate = await publishableCertificate(deps, subscriber, now);
+  if (!certificate) return { values: [], addresses };
   const base = { subscriberId, certificateSerial: certificate.serial, notAfter: certificate.notAfter };
   const values: Desired[] = [{ ...base, attribute: deps.settings.certificateAttribute, value: certificate.der, valueHash: sha256(certificate.der) }];
   if (deps.settings.smimeAttribute) {

@@ -37,6 +37,7 @@ export async function installOpenApi(app: FastifyInstance, options: { baseUrl: s
         { name: 'operators', description: 'API users and their roles' },
         { name: 'audit', description: 'the audit trail' },
         { name: 'operations', description: 'health and metrics' },
+        { name: 'directory', description: 'recipients\' encryption certificates, as the directory publishes them' },
       ],
     },
     // Shared schemas keep their $id as their name under components.schemas.

@@ -14,6 +14,7 @@ import { challengeRoutes, challengeSchema } from './challenges.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
+import { lookupRoutes } from './lookup.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
 
 export const API_PREFIX = '/api/v1';
@@ -37,4 +38,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(approvalRoutes, { mcms });
   await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
+  await app.register(lookupRoutes, { mcms });
 }
