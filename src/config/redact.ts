@@ -2,7 +2,7 @@
 import type { Config } from './schema.js';
 
 /** Paths of secret settings; `*` stands for every key at that level. */
-const SECRET_PATHS = [['masterKey'], ['scep', 'webhook', 'secret'], ['scep', 'static', '*']];
+const SECRET_PATHS = [['masterKey'], ['scep', 'webhook', 'secret'], ['scep', 'static', '*'], ['ldap', 'bindPassword']];
 
 export function isSecretSetting(path: string[]): boolean {
   return SECRET_PATHS.some((secret) => secret.length === path.length && secret.every((p, i) => p === '*' || p === path[i]));

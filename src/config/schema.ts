@@ -138,6 +138,34 @@ export const configSchema = z.object({
       profileTtl: duration('365d', 'PayloadExpirationDate of an over-the-air profile: after it the device asks for a new one'),
     }).prefault({}),
   }).prefault({}),
+  ldap: z.object({
+    url: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'must be an ldap:// or ldaps:// URL').optional()
+      .describe('the directory (LDAP or Active Directory) people come from and certificates go to; unset: no directory'),
+    bindDn: z.string().default('').describe('DN to bind as (empty: anonymous); needs write access to the certificate attributes to publish'),
+    bindPassword: z.string().default('').describe('password of bindDn'),
+    baseDn: z.string().default('').describe('where people are searched (subtree)'),
+    filter: z.string().default('(objectClass=inetOrgPerson)').describe('RFC 4515 filter selecting people; on AD e.g. (&(objectCategory=person)(objectClass=user))'),
+    pageSize: z.number().int().min(1).max(10000).default(500).describe('entries per page of a sync search (RFC 2696 paged results)'),
+    timeout: duration('30s', 'how long one directory operation may take before the directory counts as unreachable'),
+    mailAttribute: z.string().default('mail').describe('attribute holding the primary mailbox'),
+    proxyAddressesAttribute: z.string().default('proxyAddresses')
+      .describe('AD-style addresses attribute: `smtp:` values become extra mailboxes, `SMTP:` the primary (empty: not read)'),
+    nameAttribute: z.string().default('displayName').describe('attribute holding the display name (falls back to cn)'),
+    loginAttribute: z.string().default('uid').describe('attribute holding the login name (AD: sAMAccountName)'),
+    departmentAttribute: z.string().default('departmentNumber').describe('attribute holding the department (AD: department)'),
+    disabledAttribute: z.string().default('')
+      .describe('an attribute that disables a person when it is TRUE (e.g. nsAccountLock); AD userAccountControl bit 2 is always read'),
+    leavers: z.enum(['confirm', 'auto']).default('confirm')
+      .describe('people who vanish from the directory or are disabled: listed for an operator to confirm (`mcms directory leavers`), or handled at once'),
+    certificateAttribute: z.string().default('userCertificate;binary').describe('attribute the DER encryption certificate is published to (RFC 4523)'),
+    smimeAttribute: z.string().default('userSMIMECertificate')
+      .describe('attribute the PKCS#7 (certificate and chain) is published to (RFC 2798); empty: not published'),
+  }).prefault({}),
+  publication: z.object({
+    retryBase: duration('30s', 'first wait before a failed directory publication is retried; doubles on each failure'),
+    retryMax: duration('1h', 'longest wait between retries of a directory publication (it is retried until it succeeds)'),
+    batchSize: z.number().int().min(1).max(10000).default(200).describe('publication intents one drain of the outbox takes'),
+  }).prefault({}),
   profiles: z.object({
     'smime-signing': profile('smime-signing', 'strict', 365),
     'smime-encryption': profile('smime-encryption', 'strict', 730),

@@ -10,6 +10,8 @@ import { ENROLLMENT_ERRORS } from './enrollment/index.js';
 import { ESCROW_ERRORS } from './escrow/index.js';
 import { INVENTORY_ERRORS } from './inventory/index.js';
 import { POLICY_ERRORS } from './policy/index.js';
+import { PUBLICATION_ERRORS } from './publication/index.js';
+import { DIRECTORY_ERRORS } from './directory/index.js';
 import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
 import { PAGING_ERRORS } from './unit-of-work.js';
 
@@ -20,5 +22,6 @@ export const ERROR_CODES = [
   ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
   ...PAGING_ERRORS, ...ESCROW_ERRORS, ...OPERATIONS_ERRORS,
   ...DELIVERY_ERRORS, ...MOBILECONFIG_ERRORS,
+  ...PUBLICATION_ERRORS, ...DIRECTORY_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

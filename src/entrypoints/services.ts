@@ -13,6 +13,8 @@ import type { CertificateProfile } from '../domain/policy/index.js';
 import type { Device, NewSubscriber, Subscriber } from '../domain/subscribers/index.js';
 import type { Page, PageRequest } from '../domain/unit-of-work.js';
 import type { BuiltProfile, EnrollmentLink, Invitation, LinkRevocation, LinkState } from '../domain/delivery/index.js';
+import type { PublicationDrain } from '../domain/publication/index.js';
+import type { Leaver, SyncProgress, SyncSummary } from '../domain/directory/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -169,6 +171,20 @@ export interface Mcms {
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;
+  /** Directory integration (LDAP / AD, smime-mobile-notes §8): certificates out to the directory. */
+  directory: {
+    /** Drains the publication outbox now (the `publication-outbox` job's work). */
+    publish(principal: Principal, options?: { signal?: AbortSignal | undefined }): Promise<PublicationDrain>;
+    /** Whether a directory is configured (`ldap.url`). */
+    readonly configured: boolean;
+    /** People in from the directory; `dryRun` reports what would change and changes nothing. */
+    sync(principal: Principal, options: { dryRun: boolean; onProgress?: ((progress: SyncProgress) => void) | undefined; signal?: AbortSignal | undefined }): Promise<SyncSummary>;
+    leavers(principal: Principal): Promise<Leaver[]>;
+    /** Runs the leaver action for each (they must be leavers the sync found). */
+    confirmLeavers(principal: Principal, emails: readonly string[]): Promise<Leaver[]>;
+    /** The mailbox's current encryption certificate (what the directory publishes), with the CA chain. */
+    lookup(principal: Principal, email: string): Promise<{ certificate: CertificateRecord; chain: Buffer[] }>;
+  };
 }
 
 /** Opens mcms for an edge; `init` creates the data directory and master key when missing. */

@@ -25,6 +25,7 @@ import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowDeps, escrowServices } from './escrow-services.js';
 import { deliveryServices } from './delivery-services.js';
+import { directoryServices } from './directory-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
@@ -70,6 +71,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
+  const directory = directoryServices(wiring);
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -117,6 +119,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
     ...deliveryServices(wiring, escrowDeps(wiring, keyPool)),
+    directory: directory.directory,
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');
@@ -140,6 +143,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       await scheduler.stop();
       keyPool.close();
       await wiring.mailer.close();
+      await directory.close();
       await store.close();
     },
   };

@@ -151,6 +151,9 @@ describe('migrations', () => {
           'index scep_transactions_approval_idx on scep_transactions (approval_id)',
           'foreign key challenges (device_id) references devices (id)',
           'foreign key scep_transactions (subscriber_id) references subscribers (id)',
+          'index publication_outbox_due_idx on publication_outbox (status, next_attempt_at)',
+          'primary key published_values (subscriber_id, entry_dn, attribute, value_hash)',
+          'unique index directory_people_entry_dn_key on directory_people (entry_dn)',
         ]) assert.ok(facts.includes(expected), `missing: ${expected}`);
       });
 

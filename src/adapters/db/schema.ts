@@ -249,6 +249,44 @@ export interface OtaSessionsTable {
   delivered_at: Instant | null;
 }
 
+/** Directory publication intents (domain/publication): written with their cause, drained with retries. */
+export interface PublicationOutboxTable {
+  seq: Generated<number>;
+  id: string;
+  subscriber_id: string;
+  reason: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Instant;
+  created_at: Instant;
+  delivered_at: Instant | null;
+  last_error: string | null;
+}
+
+/** Values mcms wrote to directory entries: the only ones it ever removes. */
+export interface PublishedValuesTable {
+  subscriber_id: string;
+  entry_dn: string;
+  attribute: string;
+  value_hash: string;
+  value: Buffer;
+  certificate_serial: string;
+  not_after: Instant;
+  published_at: Instant;
+}
+
+/** A person's directory entry as the last sync saw it, and their leaver state. */
+export interface DirectoryPeopleTable {
+  subscriber_id: string;
+  entry_dn: string;
+  login_name: string | null;
+  department: string | null;
+  disabled: Flag;
+  last_seen_at: Instant;
+  leaver_reason: string | null;
+  leaver_since: Instant | null;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -270,6 +308,9 @@ export interface Database {
   job_leases: JobLeasesTable;
   enrollment_links: EnrollmentLinksTable;
   ota_sessions: OtaSessionsTable;
+  publication_outbox: PublicationOutboxTable;
+  published_values: PublishedValuesTable;
+  directory_people: DirectoryPeopleTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

@@ -11,6 +11,8 @@ import type { ChallengeRepository, ScepTransactionRepository } from '../../domai
 import type { EnrollmentLinkRepository, OtaSessionRepository } from '../../domain/delivery/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
+import type { DirectoryLinkRepository } from '../../domain/directory/index.js';
+import type { PublicationOutboxRepository, PublishedValueRepository } from '../../domain/publication/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
 import type { KeyBlobRepository } from '../keys/key-blob.js';
@@ -24,6 +26,8 @@ import { KyselyEnrollmentLinkRepository, KyselyOtaSessionRepository } from './en
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
+import { KyselyDirectoryLinkRepository } from './directory-link-repository.js';
+import { KyselyPublicationOutboxRepository, KyselyPublishedValueRepository } from './publication-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
 import { KyselySubscriberRepository } from './subscriber-repository.js';
@@ -42,6 +46,9 @@ export interface Repositories {
   kraKeys: KraKeyRepository;
   enrollmentLinks: EnrollmentLinkRepository;
   otaSessions: OtaSessionRepository;
+  publicationOutbox: PublicationOutboxRepository;
+  publishedValues: PublishedValueRepository;
+  directoryLinks: DirectoryLinkRepository;
 }
 
 /**
@@ -72,5 +79,8 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     kraKeys: new KyselyKraKeyRepository(db),
     enrollmentLinks: new KyselyEnrollmentLinkRepository(db),
     otaSessions: new KyselyOtaSessionRepository(db),
+    publicationOutbox: new KyselyPublicationOutboxRepository(db),
+    publishedValues: new KyselyPublishedValueRepository(db),
+    directoryLinks: new KyselyDirectoryLinkRepository(db),
   };
 }

@@ -77,6 +77,22 @@ export class KyselySubscriberRepository implements SubscriberRepository {
     await this.db.updateTable('subscribers').set({ status }).where('id', '=', id).execute();
   }
 
+  async updateProfile(id: string, change: { displayName: string | null; mailboxes: Subscriber['mailboxes'] }): Promise<void> {
+    await atomically(this.db, async (db) => {
+      await db.updateTable('subscribers').set({ display_name: change.displayName }).where('id', '=', id).execute();
+      await db.deleteFrom('mailboxes').where('subscriber_id', '=', id).execute();
+      for (const [position, mailbox] of change.mailboxes.entries()) {
+        const address = mailbox.address.toLowerCase();
+        try {
+          await db.insertInto('mailboxes').values({ address, subscriber_id: id, is_primary: flag(mailbox.primary), position }).execute();
+        } catch (error) {
+          if (!violatesUnique(error, MAILBOX_ADDRESS)) throw error;
+          throw new DomainError<SubscriberErrorCode>('mailbox.taken', `mailbox ${address} belongs to another subscriber`);
+        }
+      }
+    });
+  }
+
   /** One query for the mailboxes of all the rows, in the order they were given. */
   private async withMailboxes(rows: SubscriberRow[]): Promise<Subscriber[]> {
     if (rows.length === 0) return [];

@@ -1,7 +1,7 @@
 /** Operators, their roles and what each role may do. */
 import type { Actor } from '../audit/index.js';
 
-export const ROLES = ['admin', 'officer', 'recovery-agent', 'auditor'] as const;
+export const ROLES = ['admin', 'officer', 'recovery-agent', 'auditor', 'gateway'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Operator {
@@ -29,7 +29,9 @@ export type Permission =
   | 'operators.write'
   | 'audit.read'
   | 'recovery.approve'
-  | 'operations.run';
+  | 'operations.run'
+  /** Look up a mailbox's current encryption certificate (what the directory publishes), and nothing else. */
+  | 'certificates.lookup';
 
 /**
  * Least privilege per role. Officers run day-to-day certificate work; recovery agents only approve
@@ -41,6 +43,8 @@ export const ROLE_PERMISSIONS = {
   officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue'],
   'recovery-agent': ['ca.read', 'subscribers.read', 'certificates.read', 'recovery.approve'],
   auditor: ['ca.read', 'subscribers.read', 'certificates.read', 'operators.read', 'audit.read'],
+  /** A mail gateway: encryption certificates by mailbox, nothing more. */
+  gateway: ['certificates.lookup'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 export function isRole(value: string): value is Role {

@@ -11,6 +11,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import { certifyRequest, issuanceDetails } from '../enrollment/index.js';
 import type { CertificateRecord } from '../inventory/index.js';
 import { describePublicKey } from '../../lib/pki/index.js';
+import { requestDirectoryReconciliation } from '../publication/index.js';
 import { findSubscriber } from '../subscribers/index.js';
 import type { EscrowDeps } from './escrow-deps.js';
 import { activeKraKey } from './escrow-deps.js';
@@ -65,6 +66,8 @@ export async function commitIdentity(
     if (previous) await tx.escrow.retire(previous.id, { reason: input.reason, at: record.createdAt });
     await tx.certificates.insert(certificate);
     await tx.escrow.insert(record);
+    // Publication (smime-mobile-notes §8.1): the new certificate replaces the old one in the directory.
+    await requestDirectoryReconciliation(tx, record.subscriberId, record.createdAt, 'issued');
     await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
       action: input.action, target: certificate.serial,
       details: issuanceDetails(certificate, {

@@ -10,6 +10,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import { certifyRequest } from '../enrollment/index.js';
 import { DomainError } from '../errors.js';
 import { normaliseSerial } from '../inventory/index.js';
+import { requestDirectoryReconciliation } from '../publication/index.js';
 import { describePublicKey } from '../../lib/pki/index.js';
 import type { EscrowDeps } from './escrow-deps.js';
 import { activeKraKey } from './escrow-deps.js';
@@ -55,6 +56,7 @@ export async function markIdentityCompromised(deps: EscrowDeps, principal: Princ
   const record = await findRecord(deps, input.serial);
   await deps.uow.transaction(async (tx) => {
     await tx.escrow.retire(record.id, { reason: 'compromised', at: deps.clock.now() });
+    if (record.status === 'current') await requestDirectoryReconciliation(tx, record.subscriberId, deps.clock.now(), 'compromised');
     await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
       action: 'escrow.compromised', target: record.certificateSerial, details: { escrowId: record.id, wasCurrent: record.status === 'current' },
     });

@@ -8,6 +8,8 @@ export interface SubscriberRepository {
   findByMailbox(address: string): Promise<Subscriber | null>;
   list(filter: { status?: Subscriber['status'] | undefined }, page: PageRequest): Promise<Page<Subscriber>>;
   updateStatus(id: string, status: Subscriber['status']): Promise<void>;
+  /** Replaces the name and the mailboxes (a directory sync); DomainError('mailbox.taken') if an address is another's. */
+  updateProfile(id: string, change: { displayName: string | null; mailboxes: Subscriber['mailboxes'] }): Promise<void>;
 }
 
 export interface DeviceRepository {

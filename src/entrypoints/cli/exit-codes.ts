@@ -14,6 +14,7 @@ export const EXIT = {
   conflict: 73, // EX_CANTCREAT: it exists already
   noPermission: 77, // EX_NOPERM
   config: 78, // EX_CONFIG
+  unavailable: 69, // EX_UNAVAILABLE: a service mcms needs (the directory) cannot be reached
 } as const;
 
 export const EXIT_CODES = {
@@ -77,4 +78,7 @@ export const EXIT_CODES = {
   'delivery.device-inactive': EXIT.failure,
   'delivery.ota-disabled': EXIT.failure,
   'delivery.ota-refused': EXIT.dataError,
+  'directory.unavailable': EXIT.unavailable,
+  'directory.not-configured': EXIT.config,
+  'directory.not-a-leaver': EXIT.failure,
 } as const satisfies Record<ErrorCode, number>;

@@ -19,6 +19,7 @@ import { registerJobs } from './commands/job.js';
 import { registerOperators } from './commands/operator.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubscribers } from './commands/subscriber.js';
+import { registerDirectory } from './commands/directory.js';
 
 export function buildProgram(env: CliEnvironment, version: string): Command {
   const program = new Command('mcms')
@@ -45,6 +46,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerJobs(program, context);
   registerConfig(program, context);
   registerDelivery(program, context);
+  registerDirectory(program, context);
   return program;
 }
 

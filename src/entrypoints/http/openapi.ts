@@ -38,6 +38,7 @@ export async function installOpenApi(app: FastifyInstance, options: { baseUrl: s
         { name: 'audit', description: 'the audit trail' },
         { name: 'operations', description: 'health and metrics' },
         { name: 'delivery', description: 'configuration profiles for devices, enrollment links, re-delivery' },
+        { name: 'directory', description: 'recipients\' encryption certificates, as the directory publishes them' },
       ],
     },
     // Shared schemas keep their $id as their name under components.schemas.

@@ -9,17 +9,31 @@ import { enrollment as postgresEnrollment } from './postgres/0002-enrollment.js'
 import { escrow as postgresEscrow } from './postgres/0003-escrow.js';
 import { jobs as postgresJobs } from './postgres/0004-jobs.js';
 import { delivery as postgresDelivery } from './postgres/0005-delivery.js';
+import { directory as postgresDirectory } from './postgres/0007-directory.js';
 import { initial as sqliteInitial } from './sqlite/0001-initial.js';
 import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
 import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 import { jobs as sqliteJobs } from './sqlite/0004-jobs.js';
 import { delivery as sqliteDelivery } from './sqlite/0005-delivery.js';
+import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
-  sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment, '0003-escrow': sqliteEscrow, '0004-jobs': sqliteJobs,
-    '0005-delivery': sqliteDelivery },
-  postgres: { '0001-initial': postgresInitial, '0002-enrollment': postgresEnrollment, '0003-escrow': postgresEscrow, '0004-jobs': postgresJobs,
-    '0005-delivery': postgresDelivery },
+  sqlite: {
+    '0001-initial': sqliteInitial,
+    '0002-enrollment': sqliteEnrollment,
+    '0003-escrow': sqliteEscrow,
+    '0004-jobs': sqliteJobs,
+    '0005-delivery': sqliteDelivery,
+    '0007-directory': sqliteDirectory,
+  },
+  postgres: {
+    '0001-initial': postgresInitial,
+    '0002-enrollment': postgresEnrollment,
+    '0003-escrow': postgresEscrow,
+    '0004-jobs': postgresJobs,
+    '0005-delivery': postgresDelivery,
+    '0007-directory': postgresDirectory,
+  },
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,105 @@
+/**
+ * One bound LDAP connection (ldapts) for ldap:// or ldaps://, simple bind with a DN and password or
+ * anonymous. It is opened on first use and re-opened (and re-bound) after the server went away. A
+ * server that cannot be reached, times out or says it is unavailable/busy becomes
+ * DomainError('directory.unavailable'), which callers retry later; any other LDAP result stays an
+ * Error naming the result (RFC 4511 §4.1.9), with no values in it.
+ */
+import { BusyError, Client, ResultCodeError, UnavailableError } from 'ldapts';
+import { DomainError } from '../../domain/errors.js';
+
+export interface LdapConnectionSettings {
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  timeoutMs: number;
+}
+
+/** An LDAP result other than success (RFC 4511 §4.1.9), e.g. 32 noSuchObject, 18 inappropriateMatching. */
+export class LdapResultError extends Error {
+  constructor(readonly resultCode: number, message: string) {
+    super(message);
+  }
+}
+
+export const NO_SUCH_OBJECT = 32;
+export const INAPPROPRIATE_MATCHING = 18;
+
+export class LdapConnection {
+  private client: Client | null = null;
+  private binding: Promise<Client> | null = null;
+
+  constructor(private readonly settings: LdapConnectionSettings) {}
+
+  /** Runs `work` on the bound connection; unreachable → DomainError('directory.unavailable'). */
+  async run<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    let client: Client;
+    try {
+      client = await this.bound();
+    } catch (error) {
+      throw this.failure(error, 'bind');
+    }
+    try {
+      return await work(client);
+    } catch (error) {
+      throw this.failure(error, 'operation');
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.binding = null;
+    if (client?.isConnected) await client.unbind().catch(() => {});
+  }
+
+  private bound(): Promise<Client> {
+    if (this.client?.isConnected) return Promise.resolve(this.client);
+    this.binding ??= (async () => {
+      const { url, bindDn, bindPassword, timeoutMs } = this.settings;
+      const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, strictDN: false });
+      try {
+        if (bindDn) await client.bind(bindDn, bindPassword);
+      } catch (error) {
+        await client.unbind().catch(() => {});
+        throw error;
+      }
+      this.client = client;
+      return client;
+    })().finally(() => { this.binding = null; });
+    return this.binding;
+  }
+
+  private failure(error: unknown, during: string): Error {
+    if (error instanceof DomainError) return error;
+    if (error instanceof ResultCodeError && !(error instanceof UnavailableError) && !(error instanceof BusyError)) {
+      return new LdapResultError(error.code, `LDAP ${during} failed with result ${error.code} (${error.message.slice(0, 120)})`);
+    }
+    // Not an LDAP answer: refused, reset, timed out, TLS failure. Drop the connection; the next call re-opens it.
+    const old = this.client;
+    this.client = null;
+    if (old) void old.unbind().catch(() => {});
+    const detail = error instanceof Error ? error.message : String(error);
+    return new DomainError('directory.unavailable', `the directory at ${redactUrl(this.settings.url)} cannot be reached (${detail.slice(0, 120)})`);
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}
+
+/** RFC 4515 §3: a value inside a filter, escaped. */
+export function escapeFilterValue(value: string): string {
+  return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The values of `attribute` in a search entry, whatever case or options the server answered with. */
+export function entryValues(entry: Record<string, unknown>, attribute: string): Buffer[] {
+  const wanted = attribute.toLowerCase();
+  const base = wanted.split(';')[0];
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === wanted) ?? Object.keys(entry).find((k) => k.toLowerCase().split(';')[0] === base);
+  if (!key || key === 'dn') return [];
+  const raw = entry[key];
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')));
+}

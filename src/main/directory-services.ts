@@ -1,0 +1,70 @@
+/**
+ * Binds directory integration (LDAP / AD): the LDAP connection and publisher (adapters/ldap) when
+ * `ldap.url` is set, and the publication use cases over the store. Without a directory, intents are
+ * closed with a note and nothing is published.
+ */
+import { LdapConnection } from '../adapters/ldap/ldap-connection.js';
+import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
+import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
+import { certificationPath } from '../domain/ca/index.js';
+import * as directory from '../domain/directory/index.js';
+import * as publication from '../domain/publication/index.js';
+import type { Mcms } from '../entrypoints/services.js';
+import { parseDuration } from '../lib/duration.js';
+import type { Wiring } from './wiring.js';
+
+export interface DirectoryServices extends Pick<Mcms, 'directory'> {
+  close(): Promise<void>;
+}
+
+export function directoryServices(wiring: Wiring): DirectoryServices {
+  const { config, store } = wiring;
+  const ldap = config.ldap;
+  const connection = ldap.url
+    ? new LdapConnection({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)! })
+    : null;
+  const publisher = connection
+    ? new LdapPublisher(connection, { baseDn: ldap.baseDn, filter: ldap.filter, mailAttribute: ldap.mailAttribute, proxyAddressesAttribute: ldap.proxyAddressesAttribute })
+    : null;
+  const publicationDeps: publication.PublicationDeps = {
+    uow: wiring.uow,
+    directory: publisher,
+    currentEncryptionSerial: async (subscriberId) => (await store.read.escrow.findCurrent(subscriberId))?.certificateSerial ?? null,
+    chain: async () => {
+      const identities = await store.read.identities.list();
+      const issuing = identities.find((i) => i.role === 'issuing-ca' && i.active);
+      return issuing ? certificationPath(identities, issuing) : [];
+    },
+    clock: wiring.clock,
+    settings: {
+      certificateAttribute: ldap.certificateAttribute, smimeAttribute: ldap.smimeAttribute,
+      retryBaseMs: parseDuration(config.publication.retryBase)!, retryMaxMs: parseDuration(config.publication.retryMax)!,
+      batchSize: config.publication.batchSize,
+    },
+  };
+  const mapping: directory.AttributeMapping = {
+    mail: ldap.mailAttribute, proxyAddresses: ldap.proxyAddressesAttribute, name: ldap.nameAttribute,
+    login: ldap.loginAttribute, department: ldap.departmentAttribute, disabled: ldap.disabledAttribute,
+  };
+  const directoryDeps: directory.DirectoryDeps = {
+    uow: wiring.uow,
+    source: connection ? new LdapPeopleSource(connection, { baseDn: ldap.baseDn, filter: ldap.filter, pageSize: ldap.pageSize, mapping }) : null,
+    clock: wiring.clock,
+    mapping,
+    leaverMode: ldap.leavers,
+    // SEAM: the leaver action. Until revocation's `subscribers.leave` (revoke everything, then disable)
+    // is merged, a leaver is only disabled (and unpublished); rebind this to it.
+    leave: (principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason),
+  };
+  return {
+    directory: {
+      publish: (principal, options = {}) => publication.drainPublicationOutbox(publicationDeps, principal, options),
+      configured: connection !== null,
+      sync: (principal, options) => directory.syncDirectory(directoryDeps, principal, options),
+      leavers: (principal) => directory.listLeavers(directoryDeps, principal),
+      confirmLeavers: (principal, emails) => directory.confirmLeavers(directoryDeps, principal, emails),
+      lookup: (principal, email) => publication.lookupEncryptionCertificate(publicationDeps, principal, email),
+    },
+    close: async () => { await connection?.close(); },
+  };
+}
