@@ -6,6 +6,7 @@ import { ACCESS_ERRORS } from './access/index.js';
 import { CA_ERRORS } from './ca/index.js';
 import { ENROLLMENT_ERRORS } from './enrollment/index.js';
 import { ESCROW_ERRORS } from './escrow/index.js';
+import { EXPIRY_ERRORS } from './expiry/index.js';
 import { INVENTORY_ERRORS } from './inventory/index.js';
 import { POLICY_ERRORS } from './policy/index.js';
 import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
@@ -17,5 +18,6 @@ export const OPERATIONS_ERRORS = ['job.unknown', 'job.busy'] as const;
 export const ERROR_CODES = [
   ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
   ...PAGING_ERRORS, ...ESCROW_ERRORS, ...OPERATIONS_ERRORS,
+  ...EXPIRY_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -24,6 +24,7 @@ import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowServices } from './escrow-services.js';
+import { expiryServices } from './expiry-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
@@ -115,6 +116,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
+    ...expiryServices(wiring, () => mcms),
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');

@@ -9,6 +9,7 @@ import type { AuditRepository } from '../../domain/audit/index.js';
 import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
+import type { ExpiryRepository } from '../../domain/expiry/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DeviceRepository, SubscriberRepository } from '../../domain/subscribers/index.js';
 import type { UnitOfWork } from '../../domain/unit-of-work.js';
@@ -20,6 +21,7 @@ import { KyselyCertificateRepository } from './certificate-repository.js';
 import { KyselyChallengeRepository } from './challenge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
+import { KyselyExpiryRepository } from './expiry-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
@@ -38,6 +40,7 @@ export interface Repositories {
   scepTransactions: ScepTransactionRepository;
   escrow: EscrowRepository;
   kraKeys: KraKeyRepository;
+  expiry: ExpiryRepository;
 }
 
 /**
@@ -66,5 +69,6 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     scepTransactions: new KyselyScepTransactionRepository(db),
     escrow: new KyselyEscrowRepository(db),
     kraKeys: new KyselyKraKeyRepository(db),
+    expiry: new KyselyExpiryRepository(db, dialect),
   };
 }

@@ -67,4 +67,5 @@ export const EXIT_CODES = {
   'job.busy': EXIT.conflict,
   'escrow.recovery-expired': EXIT.noPermission,
   'escrow.already-exported': EXIT.conflict,
+  'expiry.invalid-request': EXIT.usage,
 } as const satisfies Record<ErrorCode, number>;

@@ -13,6 +13,7 @@ import { registerCertificates } from './commands/cert.js';
 import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
 import { registerEscrow } from './commands/escrow.js';
+import { registerExpiry } from './commands/expiry.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/job.js';
 import { registerOperators } from './commands/operator.js';
@@ -43,6 +44,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerOperators(program, context);
   registerJobs(program, context);
   registerConfig(program, context);
+  registerExpiry(program, context);
   return program;
 }
 

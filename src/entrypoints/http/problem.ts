@@ -81,6 +81,7 @@ export const PROBLEMS = {
   'job.busy': { status: 409, title: 'Job is running elsewhere' },
   'escrow.recovery-expired': { status: 403, title: 'Key recovery request expired' },
   'escrow.already-exported': { status: 409, title: 'Recovered keys were exported already' },
+  'expiry.invalid-request': { status: 400, title: 'Invalid expiry request' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },

@@ -1,7 +1,11 @@
 /** Every scheduled job mcms runs; `main/` schedules them, `mcms job` lists and runs them. */
 import type { ScheduledJob } from './job.js';
+import { expiryScanJob } from './expiry-scan.js';
+import { notificationOutboxJob } from './notification-outbox.js';
 
 export type { JobContext, JobLog, ScheduledJob } from './job.js';
 
 export const JOBS: readonly ScheduledJob[] = [
+  expiryScanJob,
+  notificationOutboxJob,
 ];
