@@ -121,6 +121,12 @@ export const configSchema = z.object({
     schedules: z.string().default('')
       .describe('override job schedules: "name=cron; name=cron" (croner syntax, e.g. "crl-refresh=*/5 * * * *"); `mcms job list` shows the jobs'),
   }).prefault({}),
+  profiles: z.object({
+    'smime-signing': profile('smime-signing', 'strict', 365),
+    'smime-encryption': profile('smime-encryption', 'strict', 730),
+    'smime-dual': profile('smime-dual', 'strict', 365),
+    'device-auth': profile('device-auth', 'multipurpose', 365),
+  }).prefault({}),
   expiry: z.object({
     thresholds: z.string().regex(THRESHOLDS, 'must be days, comma-separated, e.g. 30,14,7,1').default('30,14,7,1')
       .describe('days before expiry at which notices go out (each certificate gets each once)'),
@@ -145,12 +151,6 @@ export const configSchema = z.object({
       'device-auth': expiryProfile('device-auth', 'remind-device'),
       external: expiryProfile('external (imported, foreign)', 'none'),
     }).prefault({}),
-  }).prefault({}),
-  profiles: z.object({
-    'smime-signing': profile('smime-signing', 'strict', 365),
-    'smime-encryption': profile('smime-encryption', 'strict', 730),
-    'smime-dual': profile('smime-dual', 'strict', 365),
-    'device-auth': profile('device-auth', 'multipurpose', 365),
   }).prefault({}),
 }).superRefine((config, ctx) => {
   if (config.certificates.validation === 'sponsor' && !config.ca.organization) {

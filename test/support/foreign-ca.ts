@@ -3,10 +3,11 @@
  * @peculiar/x509 (not mcms's own encoder), so the import reads what a third party wrote.
  */
 import 'reflect-metadata';
+import type { webcrypto as WebCrypto } from 'node:crypto';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -19,8 +20,8 @@ export interface ForeignLeaf {
 }
 
 export async function foreignCa(name = 'Other Vendor CA') {
-  const keys = await webcrypto.subtle.generateKey(ALG, false, ['sign', 'verify']) as CryptoKeyPair;
-  const leafKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, false, ['sign', 'verify']) as WebCrypto.CryptoKeyPair;
+  const leafKeys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as WebCrypto.CryptoKeyPair;
   let serial = 0x1000;
   return {
     /** DER certificates, one per leaf (one key pair shared: only the certificates matter here). */
