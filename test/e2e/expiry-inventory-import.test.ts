@@ -3,12 +3,15 @@
  * DER and PKCS#7 (made by `openssl crl2pkcs7`), links certificates to people by mailbox (SAN or subject
  * e-mail), refuses each unreadable file with its own reason while importing the rest, and 1,000
  * imported certificates are scanned with the thresholds: each notice once, to the people they belong to.
+ * The REST API gives the same outlook and import.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import type { Principal } from '../../src/domain/access/index.js';
+import { startHttpServer } from '../../src/entrypoints/http/app.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { toPem } from '../../src/lib/pki/index.js';
 import { foreignCa } from '../support/foreign-ca.js';
@@ -88,6 +91,38 @@ for (const { dialect, skip } of dialects) {
       const report = await instance.mcms.expiry.report(admin, {});
       assert.equal(report.weeks.reduce((n, w) => n + w.monitored, 0), COUNT, 'every one ends within 90 days');
       assert.equal(report.weeks[0]!.monitored, 7 * 17);
+    });
+
+    test('the REST API gives the weekly outlook, runs a scan, lists the outbox and imports, refusing a bad file alone', async () => {
+      const server = await startHttpServer(instance.mcms, { logger: pino({ level: 'silent' }) });
+      try {
+        const call = async (method: string, path: string, body?: unknown, token: string | null = instance.adminToken) => {
+          const response = await fetch(`${server.url}/api/v1${path}`, {
+            method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+          return { status: response.status, body: (await response.json()) as Record<string, unknown> & unknown[] };
+        };
+        assert.equal((await call('GET', '/reports/expiry', undefined, null)).status, 401);
+        const report = await call('GET', '/reports/expiry?days=14');
+        assert.equal(report.status, 200);
+        const weeks = report.body.weeks as { monitored: number; issued: number }[];
+        assert.deepEqual(weeks.map((w) => w.monitored), [7 * 17, 7 * 17]);
+        assert.equal((await call('GET', '/reports/expiry?days=400')).status, 400);
+        const scan = await call('POST', '/expiry/scan', {});
+        assert.deepEqual(scan.body.events, {}, 'everything due was recorded by the earlier scan');
+        const outbox = await call('GET', '/notifications?status=pending&limit=5');
+        assert.equal(outbox.body.length, 5);
+        const ca = await foreignCa('API Vendor CA');
+        const [der] = await ca.issue([{ email: 'dora@example.test', commonName: 'Over the API', notAfter: new Date(clock.now().getTime() + 200 * DAY) }]);
+        const imported = await call('POST', '/inventory/import', { files: [{ name: 'good.pem', pem: toPem('CERTIFICATE', der!) }, { name: 'bad.der', base64: 'MAMCAQE=' }] });
+        assert.equal(imported.status, 200);
+        const [good, bad] = imported.body as unknown as { file: string; error: string | null; certificates: { added: boolean; linkedTo: string | null }[] }[];
+        assert.deepEqual(good!.certificates.map((c) => [c.added, c.linkedTo]), [[true, 'dora@example.test']]);
+        assert.match(bad!.error!, /neither an X\.509 certificate nor a PKCS#7 bundle/);
+      } finally {
+        await server.close();
+      }
     });
   });
 }

@@ -13,6 +13,7 @@ import { certificateRoutes, certificateSchema } from './certificates.js';
 import { challengeRoutes, challengeSchema } from './challenges.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
+import { expiryRoutes } from './expiry.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
 
@@ -37,4 +38,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(approvalRoutes, { mcms });
   await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
+  await app.register(expiryRoutes, { mcms });
 }
