@@ -8,7 +8,7 @@ export const expiryScanJob: ScheduledJob = {
   leaseMs: 30 * 60_000,
   async run({ mcms, now }) {
     const scan = await mcms.expiry.scan(mcms.localPrincipal(), { now });
-    const events = Object.entries(scan.events).map(([e, n]) => `${e} ${n}`).join(', ');
-    return `${scan.notices} notices, ${scan.queued} queued${events ? ` (${events})` : ''}`;
+    const events = Object.entries(scan.events).map(([e, n]) => `${e}: ${n}`).join(', ');
+    return `${scan.notices} notice${scan.notices === 1 ? '' : 's'}, ${scan.queued} queued${events ? ` (${events})` : ''}`;
   },
 };
