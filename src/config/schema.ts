@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN } from '../lib/duration.js';
 import { KEY_ALGORITHMS } from '../domain/ca/index.js';
 import { ENCRYPTION_KEY_ALGORITHMS } from '../domain/escrow/index.js';
+import { EXPIRY_ACTIONS } from '../domain/expiry/index.js';
 import type { ProfileId } from '../domain/policy/index.js';
 import { GENERATIONS, MAX_VALIDITY_DAYS, profileSettingsProblem, VALIDATION_TYPES } from '../domain/policy/index.js';
 
@@ -30,6 +31,19 @@ function profile(id: ProfileId, generation: (typeof GENERATIONS)[number], validi
       const problem = profileSettingsProblem(id, value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['generation'] });
     });
+}
+
+const THRESHOLDS = /^\s*\d{1,4}(\s*,\s*\d{1,4})*\s*$/;
+
+function expiryProfile(id: string, action: (typeof EXPIRY_ACTIONS)[number]) {
+  return z.object({
+    thresholds: z.string().regex(THRESHOLDS, 'must be days, comma-separated, e.g. 30,14,7,1').optional()
+      .describe(`notice thresholds of ${id} certificates, in days before expiry (default expiry.thresholds)`),
+    notifyHolder: z.boolean().default(true).describe(`mail the holder of a ${id} certificate at each threshold`),
+    action: z.enum(EXPIRY_ACTIONS).default(action).describe(`what mcms does for an expiring ${id} certificate`),
+    actionDays: z.number().int().min(1).max(3650).optional()
+      .describe(`run the ${id} action this many days before expiry (default: the largest threshold)`),
+  }).prefault({});
 }
 
 export const configSchema = z.object({
@@ -172,6 +186,31 @@ export const configSchema = z.object({
     'smime-dual': profile('smime-dual', 'strict', 365),
     'device-auth': profile('device-auth', 'multipurpose', 365),
   }).prefault({}),
+  expiry: z.object({
+    thresholds: z.string().regex(THRESHOLDS, 'must be days, comma-separated, e.g. 30,14,7,1').default('30,14,7,1')
+      .describe('days before expiry at which notices go out (each certificate gets each once)'),
+    operators: z.string().default('').describe('mailboxes (comma-separated) that get the daily digest of expiring certificates'),
+    actionUrl: z.url({ protocol: /^https?$/ }).optional().describe('link to act on a notice (a self-service page), put into mails'),
+    graceDays: z.number().int().min(1).max(3650).default(30).describe('days after expiry during which an expired device certificate still gets a re-invitation'),
+    maxAttempts: z.number().int().min(1).max(100).default(20).describe('attempts to deliver a notice or run an action before it is marked failed'),
+    webhook: z.object({
+      url: z.url({ protocol: /^https?$/ }).optional().describe('URL that receives each expiry notice as HMAC-signed JSON'),
+      secret: z.string().min(16).optional().describe('HMAC-SHA256 key for the X-Mcms-Signature header of expiry webhooks'),
+      timeoutMs: z.number().int().min(100).max(60_000).default(10_000).describe('time to wait for an expiry webhook to answer'),
+    }).prefault({}),
+    command: z.object({
+      path: z.string().min(1).optional().describe('program run by the `command` action, with the certificate as JSON on stdin'),
+      args: z.string().default('').describe('arguments of the command, space-separated'),
+      timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('the command is killed after this long (and retried)'),
+    }).prefault({}),
+    profiles: z.object({
+      'smime-signing': expiryProfile('smime-signing', 'remind-device'),
+      'smime-encryption': expiryProfile('smime-encryption', 'renew-escrow'),
+      'smime-dual': expiryProfile('smime-dual', 'remind-device'),
+      'device-auth': expiryProfile('device-auth', 'remind-device'),
+      external: expiryProfile('external (imported, foreign)', 'none'),
+    }).prefault({}),
+  }).prefault({}),
 }).superRefine((config, ctx) => {
   if (config.certificates.validation === 'sponsor' && !config.ca.organization) {
     ctx.addIssue({ code: 'custom', path: ['ca', 'organization'], message: 'is required when certificates.validation is sponsor' });
@@ -194,6 +233,9 @@ export const configSchema = z.object({
   }
   if (delivery.ota.enabled && !delivery.ota.deviceCaFile) {
     ctx.addIssue({ code: 'custom', path: ['delivery', 'ota', 'deviceCaFile'], message: 'is required when delivery.ota.enabled is true' });
+  }
+  if (config.expiry.webhook.url && !config.expiry.webhook.secret) {
+    ctx.addIssue({ code: 'custom', path: ['expiry', 'webhook', 'secret'], message: 'is required when expiry.webhook.url is set' });
   }
 });
 

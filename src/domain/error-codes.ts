@@ -8,6 +8,7 @@ import { MOBILECONFIG_ERRORS } from './mobileconfig/index.js';
 import { CA_ERRORS } from './ca/index.js';
 import { ENROLLMENT_ERRORS } from './enrollment/index.js';
 import { ESCROW_ERRORS } from './escrow/index.js';
+import { EXPIRY_ERRORS } from './expiry/index.js';
 import { INVENTORY_ERRORS } from './inventory/index.js';
 import { POLICY_ERRORS } from './policy/index.js';
 import { PUBLICATION_ERRORS } from './publication/index.js';
@@ -23,5 +24,6 @@ export const ERROR_CODES = [
   ...PAGING_ERRORS, ...ESCROW_ERRORS, ...OPERATIONS_ERRORS,
   ...DELIVERY_ERRORS, ...MOBILECONFIG_ERRORS,
   ...PUBLICATION_ERRORS, ...DIRECTORY_ERRORS,
+  ...EXPIRY_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

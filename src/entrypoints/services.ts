@@ -7,6 +7,7 @@ import type { ApprovalKind, ApprovalRequest, ApprovalStatus, Operator, Principal
 import type { AuditVerification } from '../domain/audit/index.js';
 import type { CaIdentity, IdentitySummary } from '../domain/ca/index.js';
 import type { Challenge, CsrIssuance } from '../domain/enrollment/index.js';
+import type { ExpiryReport, ExpiryScan, FileImport, ImportFile, OutboxItem, OutboxRun, OutboxStatus } from '../domain/expiry/index.js';
 import type { EncryptionIdentity, EncryptionKeyAlgorithm, GeneratedIdentity, KraRotation, OwnDelivery, Pkcs12Variant } from '../domain/escrow/index.js';
 import type { CertificateQuery, CertificateRecord } from '../domain/inventory/index.js';
 import type { CertificateProfile } from '../domain/policy/index.js';
@@ -168,6 +169,17 @@ export interface Mcms {
     openLink(token: string): Promise<LinkState>;
     /** Public: uses the link once and returns the profile it delivers. */
     downloadProfile(token: string): Promise<BuiltProfile>;
+  };
+  /** Expiry monitoring: the scan, the notification outbox, certificates from other CAs, the outlook. */
+  expiry: {
+    /** Records the notices and actions due (once each per certificate, ever) and queues them. */
+    scan(principal: Principal, options: { now?: Date | undefined }): Promise<ExpiryScan>;
+    /** Sends what the outbox holds that is due (mails, webhook calls, actions), with retries. */
+    deliver(principal: Principal, options: { now?: Date | undefined; signal?: AbortSignal | undefined }): Promise<OutboxRun>;
+    report(principal: Principal, options: { now?: Date | undefined; days?: number | undefined }): Promise<ExpiryReport>;
+    outbox(principal: Principal, filter: { status?: OutboxStatus | undefined; limit?: number | undefined }): Promise<OutboxItem[]>;
+    /** `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone. */
+    importCertificates(principal: Principal, files: ImportFile[]): Promise<FileImport[]>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

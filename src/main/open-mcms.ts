@@ -26,6 +26,7 @@ import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowDeps, escrowServices } from './escrow-services.js';
 import { deliveryServices } from './delivery-services.js';
 import { directoryServices } from './directory-services.js';
+import { expiryServices } from './expiry-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { createWiring } from './wiring.js';
 
@@ -120,6 +121,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     ...escrowServices(wiring, keyPool),
     ...deliveryServices(wiring, escrowDeps(wiring, keyPool)),
     directory: directory.directory,
+    ...expiryServices(wiring, () => mcms),
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');

@@ -287,6 +287,55 @@ export interface DirectoryPeopleTable {
   leaver_since: Instant | null;
 }
 
+/** One row per notice or action a certificate has had: the primary key makes each happen once ever. */
+export interface ExpiryEventsTable {
+  fingerprint: string;
+  /** `notice-<days>` at a threshold, `action` when the profile's action is due, `expired` after notAfter. */
+  event: string;
+  /** `issued` (certificates) or `monitored` (monitored_certificates). */
+  source: string;
+  serial: string;
+  subject: string;
+  profile: string;
+  subscriber_id: string | null;
+  not_after: Instant;
+  scan_id: string;
+  created_at: Instant;
+}
+
+/** Messages and actions waiting to be carried out, with their retries; a row is marked sent once done. */
+export interface NotificationOutboxTable {
+  seq: Generated<number>;
+  kind: string;
+  channel: string;
+  recipient: string;
+  fingerprint: string | null;
+  event: string | null;
+  scan_id: string | null;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: Instant;
+  last_error: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+}
+
+/** Certificates from other CAs, watched for expiry only. */
+export interface MonitoredCertificatesTable {
+  seq: Generated<number>;
+  fingerprint: string;
+  serial: string;
+  issuer: string;
+  subject: string;
+  emails: string;
+  not_before: Instant;
+  not_after: Instant;
+  subscriber_id: string | null;
+  source: string;
+  der: Buffer;
+  created_at: Instant;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -311,6 +360,9 @@ export interface Database {
   publication_outbox: PublicationOutboxTable;
   published_values: PublishedValuesTable;
   directory_people: DirectoryPeopleTable;
+  expiry_events: ExpiryEventsTable;
+  notification_outbox: NotificationOutboxTable;
+  monitored_certificates: MonitoredCertificatesTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

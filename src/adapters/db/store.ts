@@ -10,6 +10,7 @@ import type { IdentityRepository } from '../../domain/ca/index.js';
 import type { ChallengeRepository, ScepTransactionRepository } from '../../domain/enrollment/index.js';
 import type { EnrollmentLinkRepository, OtaSessionRepository } from '../../domain/delivery/index.js';
 import type { EscrowRepository, KraKeyRepository } from '../../domain/escrow/index.js';
+import type { ExpiryRepository } from '../../domain/expiry/index.js';
 import type { CertificateRepository } from '../../domain/inventory/index.js';
 import type { DirectoryLinkRepository } from '../../domain/directory/index.js';
 import type { PublicationOutboxRepository, PublishedValueRepository } from '../../domain/publication/index.js';
@@ -24,6 +25,7 @@ import { KyselyChallengeRepository } from './challenge-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyEnrollmentLinkRepository, KyselyOtaSessionRepository } from './enrollment-link-repository.js';
 import { KyselyEscrowRepository, KyselyKraKeyRepository } from './escrow-repository.js';
+import { KyselyExpiryRepository } from './expiry-repository.js';
 import { KyselyIdentityRepository } from './identity-repository.js';
 import { KyselyOperatorRepository } from './operator-repository.js';
 import { KyselyDirectoryLinkRepository } from './directory-link-repository.js';
@@ -49,6 +51,7 @@ export interface Repositories {
   publicationOutbox: PublicationOutboxRepository;
   publishedValues: PublishedValueRepository;
   directoryLinks: DirectoryLinkRepository;
+  expiry: ExpiryRepository;
 }
 
 /**
@@ -82,5 +85,6 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     publicationOutbox: new KyselyPublicationOutboxRepository(db),
     publishedValues: new KyselyPublishedValueRepository(db),
     directoryLinks: new KyselyDirectoryLinkRepository(db),
+    expiry: new KyselyExpiryRepository(db, dialect),
   };
 }

@@ -81,4 +81,5 @@ export const EXIT_CODES = {
   'directory.unavailable': EXIT.unavailable,
   'directory.not-configured': EXIT.config,
   'directory.not-a-leaver': EXIT.failure,
+  'expiry.invalid-request': EXIT.usage,
 } as const satisfies Record<ErrorCode, number>;

@@ -14,6 +14,7 @@ import { registerChallenges } from './commands/challenge.js';
 import { registerConfig } from './commands/config.js';
 import { registerDelivery } from './commands/delivery.js';
 import { registerEscrow } from './commands/escrow.js';
+import { registerExpiry } from './commands/expiry.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/job.js';
 import { registerOperators } from './commands/operator.js';
@@ -47,6 +48,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerConfig(program, context);
   registerDelivery(program, context);
   registerDirectory(program, context);
+  registerExpiry(program, context);
   return program;
 }
 

@@ -2,10 +2,14 @@
 import type { ScheduledJob } from './job.js';
 import { publicationOutboxJob } from './publication-outbox.js';
 import { directorySyncJob } from './directory-sync.js';
+import { expiryScanJob } from './expiry-scan.js';
+import { notificationOutboxJob } from './notification-outbox.js';
 
 export type { JobContext, JobLog, ScheduledJob } from './job.js';
 
 export const JOBS: readonly ScheduledJob[] = [
   publicationOutboxJob,
   directorySyncJob,
+  expiryScanJob,
+  notificationOutboxJob,
 ];

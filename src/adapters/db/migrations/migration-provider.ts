@@ -10,12 +10,14 @@ import { escrow as postgresEscrow } from './postgres/0003-escrow.js';
 import { jobs as postgresJobs } from './postgres/0004-jobs.js';
 import { delivery as postgresDelivery } from './postgres/0005-delivery.js';
 import { directory as postgresDirectory } from './postgres/0007-directory.js';
+import { expiry as postgresExpiry } from './postgres/0008-expiry.js';
 import { initial as sqliteInitial } from './sqlite/0001-initial.js';
 import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
 import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 import { jobs as sqliteJobs } from './sqlite/0004-jobs.js';
 import { delivery as sqliteDelivery } from './sqlite/0005-delivery.js';
 import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
+import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
   sqlite: {
@@ -25,6 +27,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0004-jobs': sqliteJobs,
     '0005-delivery': sqliteDelivery,
     '0007-directory': sqliteDirectory,
+    '0008-expiry': sqliteExpiry,
   },
   postgres: {
     '0001-initial': postgresInitial,
@@ -33,8 +36,10 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0004-jobs': postgresJobs,
     '0005-delivery': postgresDelivery,
     '0007-directory': postgresDirectory,
+    '0008-expiry': postgresExpiry,
   },
 };
+
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return { getMigrations: async () => MIGRATIONS[dialect] };

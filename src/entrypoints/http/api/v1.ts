@@ -14,6 +14,7 @@ import { challengeRoutes, challengeSchema } from './challenges.js';
 import { deliveryRoutes, enrollmentLinkSchema } from './delivery.js';
 import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
+import { expiryRoutes } from './expiry.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { lookupRoutes } from './lookup.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
@@ -41,4 +42,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(auditRoutes, { mcms });
   await app.register(deliveryRoutes, { mcms });
   await app.register(lookupRoutes, { mcms });
+  await app.register(expiryRoutes, { mcms });
 }

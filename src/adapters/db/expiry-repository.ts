@@ -1,0 +1,154 @@
+/**
+ * Expiry monitoring's storage: the once-ever events, the notification outbox and the monitored
+ * (foreign) certificates. The scan's work is set-based: each window is one INSERT … SELECT over the
+ * (status, not_after) index of certificates (and the not_after index of monitored_certificates), with
+ * the events' primary key skipping what a certificate has had already, and each outbox group one
+ * INSERT … SELECT over the scan's events. Instants put into a SELECT list are cast for PostgreSQL,
+ * which would otherwise type the parameter as text.
+ */
+import type { Kysely, RawBuilder, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type {
+  CertificateSource, EnqueueForEvents, EventWindow, ExpiryEvent, ExpiryRepository, MonitoredCertificate, OutboxChannel, OutboxItem,
+  OutboxKind, OutboxStatus, ProfileSet,
+} from '../../domain/expiry/index.js';
+import { EXTERNAL_PROFILE } from '../../domain/expiry/index.js';
+import type { Database, Dialect, ExpiryEventsTable, NotificationOutboxTable } from './schema.js';
+import { dateFrom, instant } from './schema.js';
+
+function eventFrom(row: Selectable<ExpiryEventsTable>): ExpiryEvent {
+  return {
+    fingerprint: row.fingerprint, event: row.event, source: row.source as CertificateSource, serial: row.serial, subject: row.subject,
+    profile: row.profile, subscriberId: row.subscriber_id, notAfter: dateFrom(row.not_after), scanId: row.scan_id, createdAt: dateFrom(row.created_at),
+  };
+}
+
+function itemFrom(row: Selectable<NotificationOutboxTable>): OutboxItem {
+  return {
+    seq: Number(row.seq), kind: row.kind as OutboxKind, channel: row.channel as OutboxChannel, recipient: row.recipient,
+    fingerprint: row.fingerprint, event: row.event, scanId: row.scan_id, status: row.status as OutboxStatus, attempts: Number(row.attempts),
+    nextAttemptAt: dateFrom(row.next_attempt_at), lastError: row.last_error, createdAt: dateFrom(row.created_at),
+    sentAt: row.sent_at === null ? null : dateFrom(row.sent_at),
+  };
+}
+
+function profileCondition(column: RawBuilder<unknown>, set: ProfileSet): RawBuilder<unknown> {
+  if ('include' in set) return set.include.length === 0 ? sql`false` : sql`${column} in (${sql.join(set.include)})`;
+  return set.exclude.length === 0 ? sql`true` : sql`${column} not in (${sql.join(set.exclude)})`;
+}
+
+const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n);
+
+export class KyselyExpiryRepository implements ExpiryRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
+
+  /** An instant as a value in a SELECT list. */
+  private at(date: Date): RawBuilder<unknown> {
+    return this.dialect === 'postgres' ? sql`cast(${instant(date)} as timestamptz)` : sql`${instant(date)}`;
+  }
+
+  async recordEvents(w: EventWindow): Promise<number> {
+    let n = affected(await sql`
+      insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
+      select c.fingerprint, ${w.event}, 'issued', c.serial, c.subject, c.profile, c.subscriber_id, c.not_after, ${w.scanId}, ${this.at(w.now)}
+      from certificates c
+      where c.status = 'valid' and c.not_after > ${instant(w.after)} and c.not_after <= ${instant(w.upTo)}
+        and ${profileCondition(sql.ref('c.profile'), w.profiles)}
+        and not exists (select 1 from expiry_events e where e.fingerprint = c.fingerprint and e.event = ${w.event})
+        and not exists (
+          select 1 from certificates n
+          where n.subscriber_id = c.subscriber_id and n.profile = c.profile and n.status = 'valid' and n.not_after > c.not_after
+            and (n.device_id = c.device_id or (n.device_id is null and c.device_id is null)))
+      on conflict (fingerprint, event) do nothing`.execute(this.db));
+    if (w.monitored) {
+      n += affected(await sql`
+        insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
+        select m.fingerprint, ${w.event}, 'monitored', m.serial, m.subject, ${EXTERNAL_PROFILE}, m.subscriber_id, m.not_after, ${w.scanId}, ${this.at(w.now)}
+        from monitored_certificates m
+        where m.not_after > ${instant(w.after)} and m.not_after <= ${instant(w.upTo)}
+          and not exists (select 1 from expiry_events e where e.fingerprint = m.fingerprint and e.event = ${w.event})
+          and not exists (select 1 from monitored_certificates n where n.subject = m.subject and n.issuer = m.issuer and n.not_after > m.not_after)
+        on conflict (fingerprint, event) do nothing`.execute(this.db));
+    }
+    return n;
+  }
+
+  async enqueueForEvents(q: EnqueueForEvents): Promise<number> {
+    const events = q.events === 'notices' ? sql`e.event like 'notice-%'` : sql`e.event in (${sql.join(q.events)})`;
+    return affected(await sql`
+      insert into notification_outbox (kind, channel, recipient, fingerprint, event, scan_id, status, attempts, next_attempt_at, created_at)
+      select ${q.kind}, ${q.channel}, ${q.recipient}, e.fingerprint, e.event, e.scan_id, 'pending', 0, ${this.at(q.now)}, ${this.at(q.now)}
+      from expiry_events e
+      where e.scan_id = ${q.scanId} and ${events} and ${profileCondition(sql.ref('e.profile'), q.profiles)}
+        ${q.withSubscriber ? sql`and e.subscriber_id is not null` : sql``}
+      order by e.not_after`.execute(this.db));
+  }
+
+  async enqueue(row: { kind: OutboxKind; channel: OutboxChannel; recipient: string; scanId: string | null; fingerprint?: string | null; event?: string | null; now: Date }): Promise<void> {
+    await this.db.insertInto('notification_outbox').values({
+      kind: row.kind, channel: row.channel, recipient: row.recipient, fingerprint: row.fingerprint ?? null, event: row.event ?? null,
+      scan_id: row.scanId, status: 'pending', next_attempt_at: instant(row.now), created_at: instant(row.now),
+    }).execute();
+  }
+
+  async eventsOfScan(scanId: string): Promise<ExpiryEvent[]> {
+    const rows = await this.db.selectFrom('expiry_events').selectAll().where('scan_id', '=', scanId).orderBy('not_after').execute();
+    return rows.map(eventFrom);
+  }
+
+  async findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null> {
+    const row = await this.db.selectFrom('expiry_events').selectAll().where('fingerprint', '=', fingerprint).where('event', '=', event).executeTakeFirst();
+    return row ? eventFrom(row) : null;
+  }
+
+  async due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]> {
+    const rows = await this.db.selectFrom('notification_outbox').selectAll()
+      .where('status', '=', 'pending').where('next_attempt_at', '<=', instant(now)).where('seq', '>', afterSeq)
+      .orderBy('seq').limit(limit).execute();
+    return rows.map(itemFrom);
+  }
+
+  async markSent(seq: number, now: Date): Promise<boolean> {
+    const result = await this.db.updateTable('notification_outbox')
+      .set({ status: 'sent', sent_at: instant(now), last_error: null })
+      .where('seq', '=', seq).where('status', '=', 'pending').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markAttempt(seq: number, outcome: { attempts: number; nextAttemptAt: Date; error: string; failed: boolean }): Promise<void> {
+    await this.db.updateTable('notification_outbox')
+      .set({ attempts: outcome.attempts, next_attempt_at: instant(outcome.nextAttemptAt), last_error: outcome.error, status: outcome.failed ? 'failed' : 'pending' })
+      .where('seq', '=', seq).where('status', '=', 'pending').execute();
+  }
+
+  async outboxCounts(): Promise<Record<OutboxStatus, number>> {
+    const rows = await this.db.selectFrom('notification_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, failed: 0 };
+    for (const row of rows) counts[row.status as OutboxStatus] = Number(row.n);
+    return counts;
+  }
+
+  async listOutbox(filter: { status?: OutboxStatus | undefined }, limit: number): Promise<OutboxItem[]> {
+    let query = this.db.selectFrom('notification_outbox').selectAll();
+    if (filter.status) query = query.where('status', '=', filter.status);
+    return (await query.orderBy('seq', 'desc').limit(limit).execute()).map(itemFrom);
+  }
+
+  async countExpiring(source: CertificateSource, after: Date, upTo: Date): Promise<number> {
+    const row = source === 'issued'
+      ? await this.db.selectFrom('certificates').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'valid').where('not_after', '>', instant(after)).where('not_after', '<=', instant(upTo)).executeTakeFirstOrThrow()
+      : await this.db.selectFrom('monitored_certificates').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('not_after', '>', instant(after)).where('not_after', '<=', instant(upTo)).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertMonitored(record: MonitoredCertificate): Promise<boolean> {
+    const result = await this.db.insertInto('monitored_certificates').values({
+      fingerprint: record.fingerprint, serial: record.serial, issuer: record.issuer, subject: record.subject, emails: JSON.stringify(record.emails),
+      not_before: instant(record.notBefore), not_after: instant(record.notAfter), subscriber_id: record.subscriberId, source: record.source,
+      der: record.der, created_at: instant(record.createdAt),
+    }).onConflict((oc) => oc.column('fingerprint').doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+}
