@@ -146,6 +146,10 @@ describe('HTTP operations', () => {
       '/api/v1/encryption-identities/{serial}/recertify': ['post'], '/api/v1/encryption-identities/{serial}/compromised': ['post'],
       '/api/v1/escrow/rotate-kra': ['post'],
       '/api/v1/reports/expiry': ['get'], '/api/v1/expiry/scan': ['post'], '/api/v1/notifications': ['get'], '/api/v1/inventory/import': ['post'],
+      '/api/v1/lookup': ['get'],
+      '/api/v1/subscribers/{key}/profile': ['post'], '/api/v1/subscribers/{key}/invitations': ['post'],
+      '/api/v1/subscribers/{key}/enrollment-links': ['get'], '/api/v1/subscribers/{key}/enrollment-links/revoke': ['post'],
+      '/api/v1/subscribers/{key}/redeliver': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {
