@@ -10,6 +10,7 @@ import { INVENTORY_ERRORS } from './inventory/index.js';
 import { POLICY_ERRORS } from './policy/index.js';
 import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
 import { PAGING_ERRORS } from './unit-of-work.js';
+import { REVOCATION_ERRORS } from './revocation/index.js';
 
 /** Refusals of the operations around the domain: scheduled jobs run by hand. */
 export const OPERATIONS_ERRORS = ['job.unknown', 'job.busy'] as const;
@@ -17,5 +18,6 @@ export const OPERATIONS_ERRORS = ['job.unknown', 'job.busy'] as const;
 export const ERROR_CODES = [
   ...ACCESS_ERRORS, ...CA_ERRORS, ...ENROLLMENT_ERRORS, ...INVENTORY_ERRORS, ...POLICY_ERRORS, ...SUBSCRIBER_ERRORS,
   ...PAGING_ERRORS, ...ESCROW_ERRORS, ...OPERATIONS_ERRORS,
+  ...REVOCATION_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -25,6 +25,8 @@ import { KyselyOperatorRepository } from './operator-repository.js';
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
 import { KyselySubscriberRepository } from './subscriber-repository.js';
+import type { CrlStateRepository, RevocationRepository } from '../../domain/revocation/index.js';
+import { KyselyCrlStateRepository, KyselyRevocationRepository } from './revocation-repository.js';
 
 export interface Repositories {
   subscribers: SubscriberRepository;
@@ -38,6 +40,8 @@ export interface Repositories {
   scepTransactions: ScepTransactionRepository;
   escrow: EscrowRepository;
   kraKeys: KraKeyRepository;
+  revocations: RevocationRepository;
+  crlState: CrlStateRepository;
 }
 
 /**
@@ -66,5 +70,7 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     scepTransactions: new KyselyScepTransactionRepository(db),
     escrow: new KyselyEscrowRepository(db),
     kraKeys: new KyselyKraKeyRepository(db),
+    revocations: new KyselyRevocationRepository(db),
+    crlState: new KyselyCrlStateRepository(db),
   };
 }

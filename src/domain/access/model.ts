@@ -29,7 +29,8 @@ export type Permission =
   | 'operators.write'
   | 'audit.read'
   | 'recovery.approve'
-  | 'operations.run';
+  | 'operations.run'
+  | 'certificates.revoke';
 
 /**
  * Least privilege per role. Officers run day-to-day certificate work; recovery agents only approve
@@ -37,8 +38,8 @@ export type Permission =
  */
 export const ROLE_PERMISSIONS = {
   admin: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue',
-    'operators.read', 'operators.write', 'audit.read', 'recovery.approve', 'operations.run'],
-  officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue'],
+    'operators.read', 'operators.write', 'audit.read', 'recovery.approve', 'operations.run', 'certificates.revoke'],
+  officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue', 'certificates.revoke'],
   'recovery-agent': ['ca.read', 'subscribers.read', 'certificates.read', 'recovery.approve'],
   auditor: ['ca.read', 'subscribers.read', 'certificates.read', 'operators.read', 'audit.read'],
 } as const satisfies Record<Role, readonly Permission[]>;

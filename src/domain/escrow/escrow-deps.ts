@@ -10,6 +10,7 @@ import type { KeyStore, SigningKey } from '../ca/index.js';
 import type { CertifyDeps } from '../enrollment/index.js';
 import type { CertificateRepository } from '../inventory/index.js';
 import type { ProfileCatalog } from '../policy/index.js';
+import type { RevocationRepository } from '../revocation/index.js';
 import type { SubscriberRepository } from '../subscribers/index.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { EncryptionKeyAlgorithm } from './model.js';
@@ -28,6 +29,7 @@ export interface EscrowDeps extends CertifyDeps {
   uow: UnitOfWork<{
     subscribers: SubscriberRepository; certificates: CertificateRepository; audit: AuditRepository;
     escrow: EscrowRepository; kraKeys: KraKeyRepository; approvals: ApprovalRepository;
+    revocations: RevocationRepository;
   }>;
   keys: KeyStore;
   keySource: EncryptionKeySource;

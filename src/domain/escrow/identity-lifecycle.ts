@@ -1,7 +1,8 @@
 /**
  * Lifecycle of an escrowed identity besides re-keying (which is generate-identity.ts): re-certify the
  * archived key under a new certificate (same key, e.g. after a name change), and mark an identity
- * compromised — it stays in escrow for reading old mail, is delivered as past, never as current.
+ * compromised — it stays in escrow for reading old mail, is delivered as past, never as current, and
+ * its certificate is revoked (keyCompromise, S/MIME BR §4.9.1.1) in the same transaction.
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Principal } from '../access/index.js';
@@ -10,6 +11,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import { certifyRequest } from '../enrollment/index.js';
 import { DomainError } from '../errors.js';
 import { normaliseSerial } from '../inventory/index.js';
+import { revokeRecord } from '../revocation/index.js';
 import { describePublicKey } from '../../lib/pki/index.js';
 import type { EscrowDeps } from './escrow-deps.js';
 import { activeKraKey } from './escrow-deps.js';
@@ -53,10 +55,14 @@ export async function recertifyEncryptionIdentity(deps: EscrowDeps, principal: P
 export async function markIdentityCompromised(deps: EscrowDeps, principal: Principal, input: { serial: string }): Promise<void> {
   requirePermission(principal, 'certificates.issue');
   const record = await findRecord(deps, input.serial);
+  const at = deps.clock.now();
   await deps.uow.transaction(async (tx) => {
-    await tx.escrow.retire(record.id, { reason: 'compromised', at: deps.clock.now() });
+    await tx.escrow.retire(record.id, { reason: 'compromised', at });
+    const certificate = await tx.certificates.findBySerial(record.certificateSerial);
+    const revoke = certificate?.status === 'valid';
+    if (revoke) await revokeRecord(tx, certificate, 'keyCompromise', at);
     await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
-      action: 'escrow.compromised', target: record.certificateSerial, details: { escrowId: record.id, wasCurrent: record.status === 'current' },
+      action: 'escrow.compromised', target: record.certificateSerial, details: { escrowId: record.id, wasCurrent: record.status === 'current', revoked: revoke },
     });
   });
 }

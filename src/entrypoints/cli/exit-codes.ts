@@ -67,4 +67,9 @@ export const EXIT_CODES = {
   'job.busy': EXIT.conflict,
   'escrow.recovery-expired': EXIT.noPermission,
   'escrow.already-exported': EXIT.conflict,
+  'revocation.already-revoked': EXIT.conflict,
+  'revocation.invalid-reason': EXIT.usage,
+  'revocation.reason-not-allowed': EXIT.dataError,
+  'revocation.unknown-ca': EXIT.notFound,
+  'device.already-lost': EXIT.conflict,
 } as const satisfies Record<ErrorCode, number>;

@@ -18,6 +18,7 @@ import { registerJobs } from './commands/job.js';
 import { registerOperators } from './commands/operator.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubscribers } from './commands/subscriber.js';
+import { registerRevocation } from './commands/revocation.js';
 
 export function buildProgram(env: CliEnvironment, version: string): Command {
   const program = new Command('mcms')
@@ -43,6 +44,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerOperators(program, context);
   registerJobs(program, context);
   registerConfig(program, context);
+  registerRevocation(program, context);
   return program;
 }
 

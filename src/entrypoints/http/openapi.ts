@@ -37,6 +37,8 @@ export async function installOpenApi(app: FastifyInstance, options: { baseUrl: s
         { name: 'operators', description: 'API users and their roles' },
         { name: 'audit', description: 'the audit trail' },
         { name: 'operations', description: 'health and metrics' },
+        { name: 'revocation', description: 'revoke; lost devices and leavers; CRL signing' },
+        { name: 'status', description: 'CRLs and OCSP for relying parties (no token)' },
       ],
     },
     // Shared schemas keep their $id as their name under components.schemas.

@@ -12,11 +12,15 @@ import { initial as sqliteInitial } from './sqlite/0001-initial.js';
 import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
 import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 import { jobs as sqliteJobs } from './sqlite/0004-jobs.js';
+import { revocation as sqliteRevocation } from './sqlite/0006-revocation.js';
+import { revocation as postgresRevocation } from './postgres/0006-revocation.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
   sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment, '0003-escrow': sqliteEscrow, '0004-jobs': sqliteJobs },
   postgres: { '0001-initial': postgresInitial, '0002-enrollment': postgresEnrollment, '0003-escrow': postgresEscrow, '0004-jobs': postgresJobs },
 };
+MIGRATIONS.sqlite['0006-revocation'] = sqliteRevocation;
+MIGRATIONS.postgres['0006-revocation'] = postgresRevocation;
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return { getMigrations: async () => MIGRATIONS[dialect] };

@@ -15,6 +15,7 @@ import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
+import { revocationRoutes } from './revocation.js';
 
 export const API_PREFIX = '/api/v1';
 export const BEARER_SCHEME = 'bearerAuth';
@@ -37,4 +38,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(approvalRoutes, { mcms });
   await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
+  await app.register(revocationRoutes, { mcms });
 }
