@@ -15,6 +15,7 @@ import { PUBLICATION_ERRORS } from './publication/index.js';
 import { DIRECTORY_ERRORS } from './directory/index.js';
 import { SUBSCRIBER_ERRORS } from './subscribers/index.js';
 import { PAGING_ERRORS } from './unit-of-work.js';
+import { REVOCATION_ERRORS } from './revocation/index.js';
 
 /** Refusals of the operations around the domain: scheduled jobs run by hand. */
 export const OPERATIONS_ERRORS = ['job.unknown', 'job.busy'] as const;
@@ -25,5 +26,6 @@ export const ERROR_CODES = [
   ...DELIVERY_ERRORS, ...MOBILECONFIG_ERRORS,
   ...PUBLICATION_ERRORS, ...DIRECTORY_ERRORS,
   ...EXPIRY_ERRORS,
+  ...REVOCATION_ERRORS,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,6 +16,7 @@ import type { Page, PageRequest } from '../domain/unit-of-work.js';
 import type { BuiltProfile, EnrollmentLink, Invitation, LinkRevocation, LinkState } from '../domain/delivery/index.js';
 import type { PublicationDrain } from '../domain/publication/index.js';
 import type { Leaver, SyncProgress, SyncSummary } from '../domain/directory/index.js';
+import type { CrlKind, CrlRefresh, Departure, DeviceLoss, PublishedCrl } from '../domain/revocation/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -90,15 +91,21 @@ export interface Mcms {
     add(principal: Principal, input: NewSubscriber): Promise<Subscriber>;
     show(principal: Principal, key: string): Promise<Subscriber>;
     list(principal: Principal, filter: { status?: Subscriber['status'] }, page: PageRequest): Promise<Page<Subscriber>>;
+    /** A leaver: every certificate revoked (affiliationChanged), disabled; escrowed keys stay recoverable. */
+    leave(principal: Principal, input: { subscriber: string }): Promise<Departure>;
   };
   devices: {
     add(principal: Principal, input: { subscriber: string; name: string }): Promise<Device>;
     list(principal: Principal, subscriber: string): Promise<{ subscriber: Subscriber; devices: Device[] }>;
+    /** A lost device: its signing/authentication certificates revoked, challenges and links killed, a replacement invited. */
+    lost(principal: Principal, input: { deviceId: string; reason?: string | undefined }): Promise<DeviceLoss>;
   };
   certificates: {
     issue(principal: Principal, input: CsrIssuance): Promise<CertificateRecord>;
     list(principal: Principal, query: CertificateQuery, page: PageRequest): Promise<Page<CertificateRecord>>;
     show(principal: Principal, serial: string): Promise<CertificateRecord>;
+    /** Revokes by serial with an RFC 5280 reason (default unspecified: no reasonCode), audited. */
+    revoke(principal: Principal, input: { serial: string; reason?: string | undefined }): Promise<CertificateRecord>;
   };
   operators: {
     add(principal: Principal, input: { name: string; role: string }): Promise<{ operator: Operator; token: string }>;
@@ -180,6 +187,17 @@ export interface Mcms {
     outbox(principal: Principal, filter: { status?: OutboxStatus | undefined; limit?: number | undefined }): Promise<OutboxItem[]>;
     /** `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone. */
     importCertificates(principal: Principal, files: ImportFile[]): Promise<FileImport[]>;
+  };
+  /** CRLs per CA (RFC 5280 §5): complete and delta, published at /crl/<ca>.crl and /crl/<ca>-delta.crl. */
+  crl: {
+    /** Signs new CRLs for every CA now (only deltas with `deltaOnly`). */
+    generate(principal: Principal, options: { deltaOnly?: boolean | undefined }): Promise<PublishedCrl[]>;
+    /** The `crl-refresh` job: re-signs what is due or changed. */
+    refresh(): Promise<CrlRefresh[]>;
+    /** Public: the current CRL of a CA (published on first request); DomainError('revocation.unknown-ca'). */
+    current(issuerId: string, kind: CrlKind): Promise<PublishedCrl>;
+    /** Public: the published CRL numbers, a cheap "has it changed?" for caches. */
+    numbers(issuerId: string): Promise<{ full: number | null; delta: number | null } | null>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

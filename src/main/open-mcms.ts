@@ -28,6 +28,7 @@ import { deliveryServices } from './delivery-services.js';
 import { directoryServices } from './directory-services.js';
 import { expiryServices } from './expiry-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
+import { revocationServices } from './revocation-services.js';
 import { createWiring } from './wiring.js';
 
 export interface OpenOptions {
@@ -73,6 +74,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
   const directory = directoryServices(wiring);
+  const revocation = revocationServices(wiring);
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -94,16 +96,19 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       add: (principal, input) => subscribers.addSubscriber({ uow, clock }, principal, input),
       show: (principal, key) => subscribers.showSubscriber({ uow }, principal, key),
       list: (principal, filter, page) => subscribers.listSubscribers({ uow }, principal, filter, page),
+      leave: revocation.subscriberLeave,
     },
     devices: {
       add: (principal, input) => subscribers.addDevice({ uow, clock }, principal, input),
       list: (principal, key) => subscribers.listDevices({ uow }, principal, key),
+      lost: revocation.deviceLost,
     },
     certificates: {
       issue: async (principal, input) =>
         issueFromCsr({ uow, ca: await issuingAuthority(), profiles, subject: subjectSettings, clock }, principal, input),
       list: (principal, query, page) => inventory.listCertificates({ uow, clock }, principal, query, page),
       show: (principal, serial) => inventory.showCertificate({ uow, clock }, principal, serial),
+      revoke: revocation.revoke,
     },
     operators: {
       add: (principal, input) => access.addOperator({ uow, clock }, principal, input),
@@ -136,6 +141,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
         return { stop: () => scheduler.stop() };
       },
     },
+    crl: revocation.crl,
     health: async () => {
       const database = await store.read.identities.list().then(() => true, () => false);
       const caReady = database && (await issuingAuthority().then(() => true, () => false));

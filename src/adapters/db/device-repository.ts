@@ -39,4 +39,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
       .execute();
     return rows.map(deviceFrom);
   }
+
+  async updateStatus(id: string, status: Device['status']): Promise<void> {
+    await this.db.updateTable('devices').set({ status }).where('id', '=', id).execute();
+  }
 }

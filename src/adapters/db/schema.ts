@@ -336,6 +336,33 @@ export interface MonitoredCertificatesTable {
   created_at: Instant;
 }
 
+/** The revocation log (0006-revocation): one row per revoked certificate, in revocation order. */
+export interface RevocationsTable {
+  seq: Generated<number>;
+  serial: string;
+  issuer_id: string;
+  revoked_at: Instant;
+  /** RFC 5280 §5.3.1 CRLReason; null when the entry carries no reasonCode (unspecified). */
+  reason_code: number | null;
+  not_after: Instant;
+}
+
+/** Per issuing CA: the shared cRLNumber sequence and the last complete and delta CRLs. */
+export interface CrlStateTable {
+  issuer_id: string;
+  crl_number: number;
+  full_number: number | null;
+  full_this_update: Instant | null;
+  full_next_update: Instant | null;
+  full_covers_seq: number | null;
+  full_der: Buffer | null;
+  delta_number: number | null;
+  delta_this_update: Instant | null;
+  delta_next_update: Instant | null;
+  delta_covers_seq: number | null;
+  delta_der: Buffer | null;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -363,6 +390,8 @@ export interface Database {
   expiry_events: ExpiryEventsTable;
   notification_outbox: NotificationOutboxTable;
   monitored_certificates: MonitoredCertificatesTable;
+  revocations: RevocationsTable;
+  crl_state: CrlStateTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

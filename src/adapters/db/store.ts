@@ -33,6 +33,8 @@ import { KyselyPublicationOutboxRepository, KyselyPublishedValueRepository } fro
 import { KyselyScepTransactionRepository } from './scep-transaction-repository.js';
 import type { Database, Dialect } from './schema.js';
 import { KyselySubscriberRepository } from './subscriber-repository.js';
+import type { CrlStateRepository, RevocationRepository } from '../../domain/revocation/index.js';
+import { KyselyCrlStateRepository, KyselyRevocationRepository } from './revocation-repository.js';
 
 export interface Repositories {
   subscribers: SubscriberRepository;
@@ -52,6 +54,8 @@ export interface Repositories {
   publishedValues: PublishedValueRepository;
   directoryLinks: DirectoryLinkRepository;
   expiry: ExpiryRepository;
+  revocations: RevocationRepository;
+  crlState: CrlStateRepository;
 }
 
 /**
@@ -86,5 +90,7 @@ export function repositoriesOn(db: Kysely<Database>, dialect: Dialect): Reposito
     publishedValues: new KyselyPublishedValueRepository(db),
     directoryLinks: new KyselyDirectoryLinkRepository(db),
     expiry: new KyselyExpiryRepository(db, dialect),
+    revocations: new KyselyRevocationRepository(db),
+    crlState: new KyselyCrlStateRepository(db),
   };
 }

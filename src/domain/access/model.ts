@@ -31,7 +31,8 @@ export type Permission =
   | 'recovery.approve'
   | 'operations.run'
   /** Look up a mailbox's current encryption certificate (what the directory publishes), and nothing else. */
-  | 'certificates.lookup';
+  | 'certificates.lookup'
+  | 'certificates.revoke';
 
 /**
  * Least privilege per role. Officers run day-to-day certificate work; recovery agents only approve
@@ -39,8 +40,8 @@ export type Permission =
  */
 export const ROLE_PERMISSIONS = {
   admin: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue',
-    'operators.read', 'operators.write', 'audit.read', 'recovery.approve', 'operations.run'],
-  officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue'],
+    'operators.read', 'operators.write', 'audit.read', 'recovery.approve', 'operations.run', 'certificates.revoke'],
+  officer: ['ca.read', 'subscribers.read', 'subscribers.write', 'certificates.read', 'certificates.issue', 'certificates.revoke'],
   'recovery-agent': ['ca.read', 'subscribers.read', 'certificates.read', 'recovery.approve'],
   auditor: ['ca.read', 'subscribers.read', 'certificates.read', 'operators.read', 'audit.read'],
   /** A mail gateway: encryption certificates by mailbox, nothing more. */

@@ -12,3 +12,5 @@ export type { HierarchyDeps } from './initialize-hierarchy.js';
 export { initializeHierarchy } from './initialize-hierarchy.js';
 export type { IdentitySummary } from './describe-hierarchy.js';
 export { certificationPath, describeHierarchy, summariseIdentity } from './describe-hierarchy.js';
+export type { CertIdHash, OcspResponder, StatusAuthority } from './status-authorities.js';
+export { loadStatusAuthorities } from './status-authorities.js';

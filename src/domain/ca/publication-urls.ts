@@ -7,9 +7,11 @@ export interface PublicationUrls {
   crl: string;
   caIssuers: string;
   ocsp: string;
+  /** Where the delta CRLs are (freshestCRL, RFC 5280 §5.2.6). */
+  deltaCrl: string;
 }
 
 export function publicationUrls(baseUrl: string, issuerId: string): PublicationUrls {
   const base = baseUrl.replace(/\/+$/, '');
-  return { crl: `${base}/crl/${issuerId}.crl`, caIssuers: `${base}/ca/${issuerId}.crt`, ocsp: `${base}/ocsp` };
+  return { crl: `${base}/crl/${issuerId}.crl`, caIssuers: `${base}/ca/${issuerId}.crt`, ocsp: `${base}/ocsp`, deltaCrl: `${base}/crl/${issuerId}-delta.crl` };
 }

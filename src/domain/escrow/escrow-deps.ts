@@ -11,6 +11,7 @@ import type { CertifyDeps } from '../enrollment/index.js';
 import type { CertificateRepository } from '../inventory/index.js';
 import type { ProfileCatalog } from '../policy/index.js';
 import type { PublicationOutboxRepository } from '../publication/index.js';
+import type { RevocationRepository } from '../revocation/index.js';
 import type { SubscriberRepository } from '../subscribers/index.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { EncryptionKeyAlgorithm } from './model.js';
@@ -30,6 +31,7 @@ export interface EscrowDeps extends CertifyDeps {
     subscribers: SubscriberRepository; certificates: CertificateRepository; audit: AuditRepository;
     escrow: EscrowRepository; kraKeys: KraKeyRepository; approvals: ApprovalRepository;
     publicationOutbox: PublicationOutboxRepository;
+    revocations: RevocationRepository;
   }>;
   keys: KeyStore;
   keySource: EncryptionKeySource;

@@ -1,7 +1,8 @@
 /**
  * Lifecycle of an escrowed identity besides re-keying (which is generate-identity.ts): re-certify the
  * archived key under a new certificate (same key, e.g. after a name change), and mark an identity
- * compromised — it stays in escrow for reading old mail, is delivered as past, never as current.
+ * compromised — it stays in escrow for reading old mail, is delivered as past, never as current, and
+ * its certificate is revoked (keyCompromise, S/MIME BR §4.9.1.1) in the same transaction.
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Principal } from '../access/index.js';
@@ -11,6 +12,7 @@ import { certifyRequest } from '../enrollment/index.js';
 import { DomainError } from '../errors.js';
 import { normaliseSerial } from '../inventory/index.js';
 import { requestDirectoryReconciliation } from '../publication/index.js';
+import { revokeRecord } from '../revocation/index.js';
 import { describePublicKey } from '../../lib/pki/index.js';
 import type { EscrowDeps } from './escrow-deps.js';
 import { activeKraKey } from './escrow-deps.js';
@@ -54,11 +56,16 @@ export async function recertifyEncryptionIdentity(deps: EscrowDeps, principal: P
 export async function markIdentityCompromised(deps: EscrowDeps, principal: Principal, input: { serial: string }): Promise<void> {
   requirePermission(principal, 'certificates.issue');
   const record = await findRecord(deps, input.serial);
+  const at = deps.clock.now();
   await deps.uow.transaction(async (tx) => {
-    await tx.escrow.retire(record.id, { reason: 'compromised', at: deps.clock.now() });
-    if (record.status === 'current') await requestDirectoryReconciliation(tx, record.subscriberId, deps.clock.now(), 'compromised');
+    await tx.escrow.retire(record.id, { reason: 'compromised', at });
+    const certificate = await tx.certificates.findBySerial(record.certificateSerial);
+    const revoke = certificate?.status === 'valid';
+    if (revoke) await revokeRecord(tx, certificate, 'keyCompromise', at);
+    // A compromised certificate leaves the directory (the reconciliation removes what is no longer current and valid).
+    if (record.status === 'current' || revoke) await requestDirectoryReconciliation(tx, record.subscriberId, at, 'compromised');
     await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
-      action: 'escrow.compromised', target: record.certificateSerial, details: { escrowId: record.id, wasCurrent: record.status === 'current' },
+      action: 'escrow.compromised', target: record.certificateSerial, details: { escrowId: record.id, wasCurrent: record.status === 'current', revoked: revoke },
     });
   });
 }

@@ -16,4 +16,5 @@ export interface DeviceRepository {
   insert(device: Device): Promise<void>;
   findById(id: string): Promise<Device | null>;
   listBySubscriber(subscriberId: string): Promise<Device[]>;
+  updateStatus(id: string, status: Device['status']): Promise<void>;
 }

@@ -82,4 +82,9 @@ export const EXIT_CODES = {
   'directory.not-configured': EXIT.config,
   'directory.not-a-leaver': EXIT.failure,
   'expiry.invalid-request': EXIT.usage,
+  'revocation.already-revoked': EXIT.conflict,
+  'revocation.invalid-reason': EXIT.usage,
+  'revocation.reason-not-allowed': EXIT.dataError,
+  'revocation.unknown-ca': EXIT.notFound,
+  'device.already-lost': EXIT.conflict,
 } as const satisfies Record<ErrorCode, number>;

@@ -21,6 +21,7 @@ import { registerOperators } from './commands/operator.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubscribers } from './commands/subscriber.js';
 import { registerDirectory } from './commands/directory.js';
+import { registerRevocation } from './commands/revocation.js';
 
 export function buildProgram(env: CliEnvironment, version: string): Command {
   const program = new Command('mcms')
@@ -49,6 +50,7 @@ export function buildProgram(env: CliEnvironment, version: string): Command {
   registerDelivery(program, context);
   registerDirectory(program, context);
   registerExpiry(program, context);
+  registerRevocation(program, context);
   return program;
 }
 

@@ -39,6 +39,8 @@ export async function installOpenApi(app: FastifyInstance, options: { baseUrl: s
         { name: 'operations', description: 'health and metrics' },
         { name: 'delivery', description: 'configuration profiles for devices, enrollment links, re-delivery' },
         { name: 'directory', description: 'recipients\' encryption certificates, as the directory publishes them' },
+        { name: 'revocation', description: 'revoke; lost devices and leavers; CRL signing' },
+        { name: 'status', description: 'CRLs and OCSP for relying parties (no token)' },
       ],
     },
     // Shared schemas keep their $id as their name under components.schemas.

@@ -29,3 +29,9 @@ export function encodeExtensions(exts: readonly Extension[]): Buffer {
   }
   return contextExplicit(3, seq(...exts.map(encodeExtension)));
 }
+
+/** `[tag] EXPLICIT Extensions` for the structures that put them under another tag: crlExtensions [0] (RFC 5280 §5.1), OCSP's [1]/[2] (RFC 6960 §4). */
+export function encodeExtensionsTagged(tag: number, exts: readonly Extension[]): Buffer {
+  if (exts.length === 0) return Buffer.alloc(0);
+  return contextExplicit(tag, seq(...exts.map(encodeExtension)));
+}

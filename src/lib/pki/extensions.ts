@@ -1,7 +1,7 @@
 /**
  * Certificate extensions (RFC 5280 §4.2): the envelope and every encoder we issue, in one place.
  */
-export { encodeExtensions } from './extension.js';
+export { encodeExtensions, encodeExtensionsTagged } from './extension.js';
 export type { Extension } from './extension.js';
 export {
   authorityKeyIdentifier, basicConstraints, extendedKeyUsage, keyUsage, keyUsageBits, subjectKeyIdentifier,

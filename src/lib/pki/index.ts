@@ -16,3 +16,4 @@ export * from './csr.js';
 export * from './pkcs12/index.js';
 export * from './cms/index.js';
 export * from './scep/index.js';
+export * from './crl.js';

@@ -9,6 +9,7 @@ import { enrollment as postgresEnrollment } from './postgres/0002-enrollment.js'
 import { escrow as postgresEscrow } from './postgres/0003-escrow.js';
 import { jobs as postgresJobs } from './postgres/0004-jobs.js';
 import { delivery as postgresDelivery } from './postgres/0005-delivery.js';
+import { revocation as postgresRevocation } from './postgres/0006-revocation.js';
 import { directory as postgresDirectory } from './postgres/0007-directory.js';
 import { expiry as postgresExpiry } from './postgres/0008-expiry.js';
 import { initial as sqliteInitial } from './sqlite/0001-initial.js';
@@ -16,6 +17,7 @@ import { enrollment as sqliteEnrollment } from './sqlite/0002-enrollment.js';
 import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 import { jobs as sqliteJobs } from './sqlite/0004-jobs.js';
 import { delivery as sqliteDelivery } from './sqlite/0005-delivery.js';
+import { revocation as sqliteRevocation } from './sqlite/0006-revocation.js';
 import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
 import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
 
@@ -26,6 +28,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0003-escrow': sqliteEscrow,
     '0004-jobs': sqliteJobs,
     '0005-delivery': sqliteDelivery,
+    '0006-revocation': sqliteRevocation,
     '0007-directory': sqliteDirectory,
     '0008-expiry': sqliteExpiry,
   },
@@ -35,6 +38,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0003-escrow': postgresEscrow,
     '0004-jobs': postgresJobs,
     '0005-delivery': postgresDelivery,
+    '0006-revocation': postgresRevocation,
     '0007-directory': postgresDirectory,
     '0008-expiry': postgresExpiry,
   },

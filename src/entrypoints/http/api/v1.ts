@@ -18,6 +18,7 @@ import { expiryRoutes } from './expiry.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { lookupRoutes } from './lookup.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
+import { revocationRoutes } from './revocation.js';
 
 export const API_PREFIX = '/api/v1';
 export const BEARER_SCHEME = 'bearerAuth';
@@ -43,4 +44,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(deliveryRoutes, { mcms });
   await app.register(lookupRoutes, { mcms });
   await app.register(expiryRoutes, { mcms });
+  await app.register(revocationRoutes, { mcms });
 }

@@ -1,0 +1,53 @@
+/**
+ * Binds revocation: revoke, the lost-device and leaver actions, CRLs (and the OCSP responder). The
+ * hooks object is where other modules join a revocation (see domain/revocation/revocation-deps.ts):
+ * device delivery (`enrollmentLinks`, `inviteReplacement`) and directory publication (`directory`)
+ * set their functions here; until then they do nothing.
+ */
+import type { StatusAuthority } from '../domain/ca/index.js';
+import { loadStatusAuthorities } from '../domain/ca/index.js';
+import type { CrlDeps, RevocationDeps, RevocationHooks } from '../domain/revocation/index.js';
+import * as revocation from '../domain/revocation/index.js';
+import type { Mcms } from '../entrypoints/services.js';
+import type { Wiring } from './wiring.js';
+
+export interface RevocationServices {
+  revoke: Mcms['certificates']['revoke'];
+  deviceLost: Mcms['devices']['lost'];
+  subscriberLeave: Mcms['subscribers']['leave'];
+  crl: Mcms['crl'];
+  /** The CAs as status publishers, loaded once; `reload` after a responder certificate is renewed. */
+  authorities: { get(): Promise<StatusAuthority[]>; reload(): void };
+}
+
+/** The seams other modules fill in (main/ wiring only); empty by default. */
+export const revocationHooks: RevocationHooks = {};
+
+export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revocationHooks): RevocationServices {
+  let loaded: Promise<StatusAuthority[]> | undefined;
+  const authorities = {
+    get: () => {
+      loaded ??= loadStatusAuthorities({ identities: wiring.store.read.identities, keys: wiring.keys });
+      loaded.catch(() => { loaded = undefined; });
+      return loaded;
+    },
+    reload: () => { loaded = undefined; },
+  };
+  const deps: RevocationDeps = { uow: wiring.uow, clock: wiring.clock, profiles: wiring.profiles, hooks };
+  const crlDeps: CrlDeps = {
+    uow: wiring.uow, clock: wiring.clock, authorities: authorities.get,
+    settings: { ...revocation.DEFAULT_CRL_SETTINGS, baseUrl: wiring.config.baseUrl },
+  };
+  return {
+    revoke: (principal, input) => revocation.revokeCertificate(deps, principal, input),
+    deviceLost: (principal, input) => revocation.reportDeviceLost(deps, principal, input),
+    subscriberLeave: (principal, input) => revocation.recordSubscriberLeaving(deps, principal, input),
+    crl: {
+      generate: (principal, options) => revocation.generateCrls(crlDeps, principal, { deltaOnly: options.deltaOnly === true }),
+      refresh: () => revocation.refreshCrls(crlDeps),
+      current: (issuerId, kind) => revocation.currentCrl(crlDeps, issuerId, kind),
+      numbers: (issuerId) => revocation.crlNumbers(crlDeps, issuerId),
+    },
+    authorities,
+  };
+}
