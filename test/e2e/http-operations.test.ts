@@ -150,6 +150,8 @@ describe('HTTP operations', () => {
       '/api/v1/subscribers/{key}/profile': ['post'], '/api/v1/subscribers/{key}/invitations': ['post'],
       '/api/v1/subscribers/{key}/enrollment-links': ['get'], '/api/v1/subscribers/{key}/enrollment-links/revoke': ['post'],
       '/api/v1/subscribers/{key}/redeliver': ['post'],
+      '/api/v1/certificates/{serial}/revocation': ['post'], '/api/v1/devices/{id}/lost': ['post'],
+      '/api/v1/subscribers/{key}/leave': ['post'], '/api/v1/crls': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {
