@@ -11,12 +11,15 @@ import type { Database, Dialect } from './schema.js';
 type MigrateOptions = { dialect: Dialect; schema?: string | undefined; log?: ((msg: string) => void) | undefined };
 
 /**
- * Kysely's introspector lists the tables of every schema with has_schema_privilege(); a schema that
- * another session drops during that query makes PostgreSQL answer 3F000 (invalid_schema_name) for a
- * schema that is not ours. Nothing was changed then, so the run is simply tried again.
+ * Kysely's introspector lists the tables and columns of every schema in the database; a schema or
+ * table that another session creates or drops during that query makes PostgreSQL answer 3F000
+ * (invalid_schema_name), 42P01 (undefined_table) or 42703 (undefined_column, seen for another
+ * schema's kysely_migration_lock) about objects that are not ours. Nothing was changed then, so the
+ * run is simply tried again.
  */
-const ATTEMPTS = 3;
-const droppedElsewhere = (error: unknown) => (error as { cause?: { code?: unknown } })?.cause?.code === '3F000';
+const ATTEMPTS = 5;
+const CHANGED_ELSEWHERE = new Set(['3F000', '42P01', '42703']);
+const droppedElsewhere = (error: unknown) => CHANGED_ELSEWHERE.has(String((error as { cause?: { code?: unknown } })?.cause?.code));
 
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -24,7 +27,7 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
       return await migrateOnce(db, options);
     } catch (error) {
       if (attempt >= ATTEMPTS || !droppedElsewhere(error)) throw error;
-      options.log?.('a schema was dropped during migration checks; trying again');
+      options.log?.('the catalogue changed under the migration checks (another session); trying again');
     }
   }
 }
