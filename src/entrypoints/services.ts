@@ -166,6 +166,13 @@ export interface Mcms {
     openLink(token: string): Promise<LinkState>;
     /** Public: uses the link once and returns the profile it delivers. */
     downloadProfile(token: string): Promise<BuiltProfile>;
+    /** Over-the-air enrollment (Apple Profile Service), when `delivery.ota.enabled`. */
+    ota: {
+      /** Public: uses the link once; the signed Profile Service profile (phase 1 starts). */
+      start(token: string): Promise<Buffer>;
+      /** Public: a device's signed post (phase 1 or 3); the signed profile to answer with. */
+      request(body: Buffer): Promise<Buffer>;
+    };
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

@@ -1,4 +1,7 @@
 /** Binds the device-delivery use cases: profiles, enrollment links and their mail, re-delivery, OTA enrollment. */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/index.js';
 import type { Principal } from '../domain/access/index.js';
 import type { DeliveryDeps, DeliverySettings } from '../domain/delivery/index.js';
 import * as delivery from '../domain/delivery/index.js';
@@ -6,6 +9,7 @@ import type { MailAccountSettings } from '../domain/mobileconfig/index.js';
 import { identifierPrefixFor } from '../domain/mobileconfig/index.js';
 import type { Mcms } from '../entrypoints/services.js';
 import { parseDuration } from '../lib/duration.js';
+import { derOrPem } from '../lib/pki/index.js';
 import type { Config } from '../config/index.js';
 import type { EscrowDeps } from '../domain/escrow/index.js';
 import type { Wiring } from './wiring.js';
@@ -26,7 +30,7 @@ export function mailAccountSettings(config: Config): MailAccountSettings {
   return { kind: 'none' };
 }
 
-export function deliverySettings(config: Config): DeliverySettings {
+export function deliverySettings(config: Config, deviceCa?: Buffer): DeliverySettings {
   return {
     baseUrl: config.baseUrl.replace(/\/+$/, ''),
     organization: config.delivery.organization ?? config.ca.organization ?? 'mcms',
@@ -34,8 +38,30 @@ export function deliverySettings(config: Config): DeliverySettings {
     mailAccount: mailAccountSettings(config),
     linkTtlMs: ms(config.delivery.linkTtl),
     challengeTtlMs: ms(config.delivery.profileChallengeTtl),
-    otaEnabled: config.delivery.ota.enabled,
+    ota: {
+      enabled: config.delivery.ota.enabled, deviceCa: deviceCa ?? null,
+      sessionTtlMs: ms(config.delivery.ota.sessionTtl), profileTtlMs: ms(config.delivery.ota.profileTtl),
+    },
   };
+}
+
+/** The device CA of `delivery.ota.deviceCaFile` (PEM or DER), read once at start. */
+export function readDeviceCa(config: Config): Buffer | undefined {
+  const file = config.delivery.ota.deviceCaFile;
+  if (!config.delivery.ota.enabled || !file) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: delivery.ota.deviceCaFile (MCMS_DELIVERY_OTA_DEVICE_CA_FILE): cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const der = derOrPem(bytes, 'CERTIFICATE');
+    new X509Certificate(der);
+    return der;
+  } catch {
+    throw new ConfigError(`invalid configuration: delivery.ota.deviceCaFile (MCMS_DELIVERY_OTA_DEVICE_CA_FILE): ${file} holds no X.509 certificate`);
+  }
 }
 
 export function deliveryDeps(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>): DeliveryDeps {
@@ -43,7 +69,7 @@ export function deliveryDeps(wiring: Wiring, escrowDeps: () => Promise<EscrowDep
   return {
     uow: wiring.uow, identities: wiring.store.read.identities, keys: wiring.keys, escrow: escrowDeps,
     challenges: { uow: wiring.uow, clock, profiles: wiring.profiles, maxTtlMs: ms(config.scep.challengeMaxTtl) },
-    subject: wiring.subjectSettings, clock, mailer: wiring.mailer, settings: deliverySettings(config), linkPrincipal: LINK_PRINCIPAL,
+    subject: wiring.subjectSettings, clock, mailer: wiring.mailer, settings: deliverySettings(config, readDeviceCa(config)), linkPrincipal: LINK_PRINCIPAL,
   };
 }
 
@@ -58,6 +84,10 @@ export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<Escro
       redeliver: (principal, subscriber) => delivery.redeliverProfiles(deps, principal, subscriber),
       openLink: (token) => delivery.openEnrollmentLink(deps, token),
       downloadProfile: (token) => delivery.downloadProfile(deps, token),
+      ota: {
+        start: (token) => delivery.startOtaEnrollment(deps, token),
+        request: (body) => delivery.handleOtaRequest(deps, body),
+      },
     },
   };
 }

@@ -189,7 +189,7 @@ export interface CheckOptions {
   recipient?: { keyPem: string; certificatePem: string };
 }
 
-function verifySignature(dir: string, mobileconfig: Buffer, rootPem: string): { xml: Buffer; verification: string } {
+export function verifyProfileSignature(dir: string, mobileconfig: Buffer, rootPem: string): { xml: Buffer; verification: string } {
   const file = join(dir, 'profile.mobileconfig');
   const root = join(dir, 'profile-root.pem');
   const out = join(dir, 'profile-content.xml');
@@ -213,7 +213,7 @@ function decryptPayloads(dir: string, envelope: Uint8Array, recipient: { keyPem:
 /** Checks a signed (possibly encrypted) profile end to end; throws with every problem found. */
 export function checkMobileconfig(mobileconfig: Buffer, options: CheckOptions): CheckedProfile {
   const { dir } = options;
-  const { xml, verification } = verifySignature(dir, mobileconfig, options.rootPem);
+  const { xml, verification } = verifyProfileSignature(dir, mobileconfig, options.rootPem);
   plistutilParses(dir, xml, 'profile');
   assert.ok(!xml.includes('<real>'), 'the profile has a <real>: every number mcms writes is an <integer>');
   const top = readPlist(xml) as Record<string, Value>;

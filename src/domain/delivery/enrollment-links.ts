@@ -118,7 +118,7 @@ export async function openEnrollmentLink(deps: Pick<DeliveryDeps, 'uow' | 'clock
   return {
     state: subscriber.status === 'active' ? stateOf(link, deps.clock.now()) : 'revoked',
     mailbox: primaryMailbox(subscriber), displayName: subscriber.displayName, organization: deps.settings.organization,
-    expiresAt: link.expiresAt, ota: deps.settings.otaEnabled,
+    expiresAt: link.expiresAt, ota: deps.settings.ota.enabled,
   };
 }
 

@@ -12,3 +12,5 @@ export { ESCROW_NOTICE, escrowNotice, invitationMail } from './invitation-mail.j
 export type { LinkRevocation } from './revoke-links.js';
 export { revokeEnrollmentLinks, revokeLinks } from './revoke-links.js';
 export { redeliverProfiles } from './redeliver.js';
+export type { OtaSettings } from './model.js';
+export { DEVICE_IDENTITY_SCEP_PATH, OTA_PATH, handleOtaRequest, startOtaEnrollment } from './ota-enrollment.js';
