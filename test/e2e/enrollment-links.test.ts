@@ -152,6 +152,22 @@ for (const { dialect, skip } of dialects) {
       assert.ok([400, 414].includes((await fetch(`${server.url}/enroll/${'x'.repeat(500)}`)).status), 'an oversized token is refused before the domain');
     });
 
+    test('the REST API builds a profile for an operator and documents the delivery routes', async () => {
+      const response = await fetch(`${server.url}/api/v1/subscribers/hal@example.test/profile`, {
+        method: 'POST', headers: { authorization: `Bearer ${instance.adminToken}`, 'content-type': 'application/json' }, body: '{}',
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'application/x-apple-aspen-config');
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.ok(response.headers.get('x-mcms-device'));
+      checkMobileconfig(Buffer.from(await response.arrayBuffer()), { dir: dir.path, rootPem });
+      const refused = await fetch(`${server.url}/api/v1/subscribers/hal@example.test/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(refused.status, 401);
+      const openapi = await (await fetch(`${server.url}/api/openapi.json`)).json() as { paths: Record<string, unknown> };
+      for (const path of ['/api/v1/subscribers/{key}/profile', '/api/v1/subscribers/{key}/invitations', '/api/v1/subscribers/{key}/enrollment-links',
+        '/api/v1/subscribers/{key}/enrollment-links/revoke', '/api/v1/subscribers/{key}/redeliver']) assert.ok(openapi.paths[path], path);
+    });
+
     test('re-delivery mails a new link for each device; the profile it delivers carries the new history', async () => {
       const first = await invite('ivy@example.test');
       const firstProfile = checkMobileconfig(Buffer.from(await (await install(first.path)).arrayBuffer()), { dir: dir.path, rootPem });
