@@ -5,6 +5,7 @@ import { ConfigError } from '../config/index.js';
 import type { Principal } from '../domain/access/index.js';
 import type { DeliveryDeps, DeliverySettings } from '../domain/delivery/index.js';
 import * as delivery from '../domain/delivery/index.js';
+import { isDomainError } from '../domain/errors.js';
 import type { MailAccountSettings } from '../domain/mobileconfig/index.js';
 import { identifierPrefixFor } from '../domain/mobileconfig/index.js';
 import type { Mcms } from '../entrypoints/services.js';
@@ -73,9 +74,40 @@ export function deliveryDeps(wiring: Wiring, escrowDeps: () => Promise<EscrowDep
   };
 }
 
-export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>): Pick<Mcms, 'delivery'> {
+/**
+ * The escrow use cases that change a person's current identity, followed by re-delivery when
+ * `delivery.redeliverOnRekey` is on and mail is configured: each of the person's active devices is
+ * mailed a new link (the identity is committed first; a refusal to re-deliver does not undo it).
+ */
+function redeliveringEscrow(wiring: Wiring, deps: DeliveryDeps, escrow: Mcms['escrow']): Mcms['escrow'] {
+  if (!wiring.config.delivery.redeliverOnRekey || !wiring.mailer.configured) return escrow;
+  const redeliver = async (principal: Principal, subscriberId: string | null) => {
+    if (!subscriberId) return;
+    const devices = await wiring.store.read.devices.listBySubscriber(subscriberId);
+    if (!devices.some((d) => d.status === 'active')) return;
+    await delivery.redeliverProfiles(deps, principal, subscriberId).catch((error: unknown) => {
+      if (!isDomainError(error)) throw error;
+    });
+  };
+  return {
+    ...escrow,
+    generate: async (principal, input) => {
+      const generated = await escrow.generate(principal, input);
+      await redeliver(principal, generated.certificate.subscriberId);
+      return generated;
+    },
+    recertify: async (principal, input) => {
+      const generated = await escrow.recertify(principal, input);
+      await redeliver(principal, generated.certificate.subscriberId);
+      return generated;
+    },
+  };
+}
+
+export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>, escrow: Mcms['escrow']): Pick<Mcms, 'delivery' | 'escrow'> {
   const deps = deliveryDeps(wiring, escrowDeps);
   return {
+    escrow: redeliveringEscrow(wiring, deps, escrow),
     delivery: {
       buildProfile: (principal, input) => delivery.buildDeviceProfile(deps, principal, input),
       invite: (principal, input) => delivery.inviteSubscriber(deps, principal, input),

@@ -116,7 +116,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     ...escrowServices(wiring, keyPool),
-    ...deliveryServices(wiring, escrowDeps(wiring, keyPool)),
+    ...deliveryServices(wiring, escrowDeps(wiring, keyPool), escrowServices(wiring, keyPool).escrow),
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');

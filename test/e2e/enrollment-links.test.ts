@@ -168,20 +168,26 @@ for (const { dialect, skip } of dialects) {
         '/api/v1/subscribers/{key}/enrollment-links/revoke', '/api/v1/subscribers/{key}/redeliver']) assert.ok(openapi.paths[path], path);
     });
 
-    test('re-delivery mails a new link for each device; the profile it delivers carries the new history', async () => {
+    test('a re-key mails each device a new link by itself, and re-delivery on demand; the profile carries the new history', async () => {
       const first = await invite('ivy@example.test');
       const firstProfile = checkMobileconfig(Buffer.from(await (await install(first.path)).arrayBuffer()), { dir: dir.path, rootPem });
       assert.equal(firstProfile.ofType('com.apple.security.pkcs12').length, 1);
       assert.equal((await api('POST', '/subscribers/ivy@example.test/encryption-identities', {})).status, 201);
+      const automatic = await smtp.next();
+      assert.deepEqual(automatic.to, ['ivy@example.test'], 'delivery.redeliverOnRekey mails the device a new link');
+      const second = checkMobileconfig(Buffer.from(await (await install(linkIn(automatic.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
+      assert.equal(second.ofType('com.apple.security.pkcs12').length, 2, 'the new key and the earlier one');
+      assert.equal(second.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier, 'same device: the new profile replaces the old');
+
       const redelivered = await api('POST', '/subscribers/ivy@example.test/redeliver');
       assert.equal(redelivered.status, 200);
       const invitations = redelivered.body as unknown as { link: { deviceId: string }; mailed: boolean }[];
       assert.equal(invitations.length, 1);
       assert.equal(invitations[0]!.mailed, true);
       const mail = await smtp.next();
-      const second = checkMobileconfig(Buffer.from(await (await install(linkIn(mail.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
-      assert.equal(second.ofType('com.apple.security.pkcs12').length, 2, 'the new key and the earlier one');
-      assert.equal(second.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier, 'same device: the new profile replaces the old');
+      const third = checkMobileconfig(Buffer.from(await (await install(linkIn(mail.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
+      assert.equal(third.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier);
+      assert.deepEqual(third.payloads.map((p) => p.PayloadUUID), second.payloads.map((p) => p.PayloadUUID), 'unchanged history: the same payloads');
     });
   });
 }
