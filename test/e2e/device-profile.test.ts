@@ -15,6 +15,7 @@ import { readCertificate, toPem } from '../../src/lib/pki/index.js';
 import { dialects, startInstance } from '../support/instance.js';
 import type { TestInstance } from '../support/instance.js';
 import { makeCsr, openssl, tempDir } from '../support/openssl.js';
+import { rawSql } from '../support/escrow-peers.js';
 import { checkMobileconfig, checkPkcs12Payload, schemaProblems } from '../support/profile-schema.js';
 
 const IMAP = {
@@ -108,6 +109,17 @@ for (const { dialect, skip } of dialects) {
       assert.equal(profile.ofType('com.apple.security.pkcs12').length, 6);
       assert.ok(!profile.xml.toString().includes('Password'), 'no PKCS#12 password outside the envelope');
       assert.equal(readCertificate(identity.der).serialHex, identity.serial);
+    });
+
+    test('a lost device gets no profile, and its open link delivers nothing', async () => {
+      const device = await instance.mcms.devices.add(admin, { subscriber: 'erin@example.test', name: 'lost phone' });
+      const { url } = await instance.mcms.delivery.invite(admin, { subscriber: 'erin@example.test', deviceId: device.id });
+      const token = new URL(url).pathname.slice('/enroll/'.length);
+      assert.equal((await instance.mcms.delivery.openLink(token)).state, 'open');
+      await rawSql(instance, dialect, "update devices set status = 'lost' where id = $1", [device.id]);
+      await assert.rejects(instance.mcms.delivery.buildProfile(admin, { subscriber: 'erin@example.test', deviceId: device.id }), { code: 'delivery.device-inactive' });
+      assert.equal((await instance.mcms.delivery.openLink(token)).state, 'revoked');
+      await assert.rejects(instance.mcms.delivery.downloadProfile(token), { code: 'delivery.link-revoked' });
     });
 
     test('the checker refuses what Apple would: a wrong key size, an unknown key, a dangling UUID, a missing key', () => {

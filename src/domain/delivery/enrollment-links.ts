@@ -115,8 +115,10 @@ export async function openEnrollmentLink(deps: Pick<DeliveryDeps, 'uow' | 'clock
   if (!link) return { state: 'invalid' };
   const subscriber = await deps.uow.read.subscribers.findById(link.subscriberId);
   if (!subscriber) return { state: 'invalid' };
+  const device = link.deviceId && link.status === 'open' ? await deps.uow.read.devices.findById(link.deviceId) : null;
+  const withdrawn = subscriber.status !== 'active' || (device !== null && device.status !== 'active');
   return {
-    state: subscriber.status === 'active' ? stateOf(link, deps.clock.now()) : 'revoked',
+    state: withdrawn ? 'revoked' : stateOf(link, deps.clock.now()),
     mailbox: primaryMailbox(subscriber), displayName: subscriber.displayName, organization: deps.settings.organization,
     expiresAt: link.expiresAt, ota: deps.settings.ota.enabled,
   };
@@ -137,6 +139,8 @@ export async function useEnrollmentLink(deps: DeliveryDeps, token: string): Prom
     const subscriber = await findSubscriber(tx.subscribers, link.subscriberId);
     if (subscriber.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     let device = link.deviceId ? await findSubscriberDevice(tx.devices, subscriber, link.deviceId) : null;
+    // A link for a device reported lost or retired delivers nothing (issue 6 also revokes such links).
+    if (device && device.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     if (!device) {
       device = { id: randomUUID(), subscriberId: subscriber.id, name: `enrolled ${now.toISOString().slice(0, 10)} by link ${link.id}`, status: 'active', createdAt: now };
       await tx.devices.insert(device);
