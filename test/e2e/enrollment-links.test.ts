@@ -80,6 +80,7 @@ for (const { dialect, skip } of dialects) {
       assert.equal(answer.body.mailed, true);
       assert.equal(answer.body.url, `${BASE}${path}`);
       assert.match(mail.raw, /^Subject: Set up secure mail on your phone \(Example Org\)/m);
+      assert.match(mail.raw, /^Auto-Submitted: auto-generated/m);
       assert.match(mail.text, /archived by Example Org/);
       assert.match(mail.text, /several\s+recovery officers/);
 
