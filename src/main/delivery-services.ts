@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/index.js';
 import type { Principal } from '../domain/access/index.js';
-import type { DeliveryDeps, DeliverySettings } from '../domain/delivery/index.js';
+import type { DeliveryDeps, DeliverySettings, Invitation } from '../domain/delivery/index.js';
 import * as delivery from '../domain/delivery/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { MailAccountSettings } from '../domain/mobileconfig/index.js';
@@ -82,7 +82,8 @@ export function deliveryDeps(wiring: Wiring, escrowDeps: () => Promise<EscrowDep
 function redeliveringEscrow(wiring: Wiring, deps: DeliveryDeps, escrow: Mcms['escrow']): Mcms['escrow'] {
   if (!wiring.config.delivery.redeliverOnRekey || !wiring.mailer.configured) return escrow;
   const redeliver = async (principal: Principal, subscriberId: string | null) => {
-    if (!subscriberId) return;
+    // System flows (expiry's renew-escrow) deliver through their own seam, once.
+    if (!subscriberId || principal.actor.kind === 'system') return;
     const devices = await wiring.store.read.devices.listBySubscriber(subscriberId);
     if (!devices.some((d) => d.status === 'active')) return;
     await delivery.redeliverProfiles(deps, principal, subscriberId).catch((error: unknown) => {
@@ -104,9 +105,49 @@ function redeliveringEscrow(wiring: Wiring, deps: DeliveryDeps, escrow: Mcms['es
   };
 }
 
-export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>, escrow: Mcms['escrow']): Pick<Mcms, 'delivery' | 'escrow'> {
+/** The transaction repositories revokeEnrollmentLinks works on (the store's, at run time). */
+export type LinkRepositories = Parameters<typeof delivery.revokeEnrollmentLinks>[0];
+
+/** What device delivery offers other modules' seams (revocation, expiry), wired in open-mcms.ts. */
+export interface DeliverySeams {
+  /** Inside a revocation's transaction: close the person's (or the device's) open links and OTA sessions. */
+  revokeLinksInTransaction(tx: LinkRepositories, target: { subscriberId: string; deviceId?: string | undefined }): Promise<void>;
+  /** After a lost device: a link for a replacement device, mailed; nothing when mail is not configured. */
+  inviteReplacement(principal: Principal, input: { subscriberId: string; lostDeviceId: string }): Promise<void>;
+  /** Expiry's renew-escrow: new links for the person's active devices; a one-line outcome. */
+  redeliver(subscriberId: string): Promise<string>;
+  /** Expiry's remind-device: a new link for the device (a new device if it is gone); a one-line outcome. */
+  reinvite(subscriberId: string, deviceId: string | null): Promise<string>;
+}
+
+function outcome(invitations: Invitation[]): string {
+  const mailed = invitations.filter((i) => i.mailed).length;
+  if (mailed === invitations.length) return `${mailed} enrollment link${mailed === 1 ? '' : 's'} mailed`;
+  return `${invitations.length} enrollment link(s), ${mailed} mailed: ${invitations.find((i) => !i.mailed)?.mailProblem ?? ''}`;
+}
+
+export function deliverySeams(wiring: Wiring, deps: DeliveryDeps): DeliverySeams {
+  return {
+    revokeLinksInTransaction: async (tx, target) => {
+      await delivery.revokeEnrollmentLinks(tx, target);
+    },
+    inviteReplacement: async (principal, input) => {
+      if (!wiring.mailer.configured) return;
+      await delivery.inviteSubscriber(deps, principal, { subscriber: input.subscriberId });
+    },
+    redeliver: async (subscriberId) => outcome(await delivery.redeliverProfiles(deps, LINK_PRINCIPAL, subscriberId)),
+    reinvite: async (subscriberId, deviceId) => {
+      const device = deviceId ? await wiring.store.read.devices.findById(deviceId) : null;
+      const invitation = await delivery.inviteSubscriber(deps, LINK_PRINCIPAL, { subscriber: subscriberId, deviceId: device?.status === 'active' ? device.id : undefined });
+      return outcome([invitation]);
+    },
+  };
+}
+
+export function deliveryServices(wiring: Wiring, escrowDeps: () => Promise<EscrowDeps>, escrow: Mcms['escrow']): Pick<Mcms, 'delivery' | 'escrow'> & { seams: DeliverySeams } {
   const deps = deliveryDeps(wiring, escrowDeps);
   return {
+    seams: deliverySeams(wiring, deps),
     escrow: redeliveringEscrow(wiring, deps, escrow),
     delivery: {
       buildProfile: (principal, input) => delivery.buildDeviceProfile(deps, principal, input),

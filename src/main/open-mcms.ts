@@ -70,6 +70,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
+  const delivered = deliveryServices(wiring, escrowDeps(wiring, keyPool), escrowServices(wiring, keyPool).escrow);
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -115,8 +116,8 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       },
     },
     ...enrollmentServices(wiring),
-    ...escrowServices(wiring, keyPool),
-    ...deliveryServices(wiring, escrowDeps(wiring, keyPool), escrowServices(wiring, keyPool).escrow),
+    escrow: delivered.escrow,
+    delivery: delivered.delivery,
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');
