@@ -13,7 +13,7 @@
  * Phases tell themselves apart by who signed the request. Every refusal is 'delivery.ota-refused'
  * with a reason for the log; nothing about sessions is revealed to the caller.
  */
-import { createHash, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { PkiError, parseSignedData, readCertificate, verifySignerInfo, identifiesCertificate } from '../../lib/pki/index.js';
 import { PlistError, readPlistDict } from '../../lib/plist/index.js';
 import { recordAuditEvent } from '../audit/index.js';
@@ -29,31 +29,14 @@ import { loadProfileSigner } from './delivery-deps.js';
 import type { DeliveryErrorCode } from './errors.js';
 import { useEnrollmentLink } from './enrollment-links.js';
 import type { OtaSession } from './model.js';
+import { newToken, tokenId, tokenMatches } from './one-time-token.js';
 
 /** Where devices post in phases 1 and 3 (one URL, as in Apple's sample). */
 export const OTA_PATH = '/enroll/ota';
 /** The SCEP endpoint of the device identity (phase 2). */
 export const DEVICE_IDENTITY_SCEP_PATH = '/scep/smime-dual';
-const CHALLENGE = /^([a-z2-7]{16})\.([A-Za-z0-9_-]{32})$/;
 
 const refused = (reason: string) => new DomainError<DeliveryErrorCode>('delivery.ota-refused', `over-the-air enrollment refused: ${reason}`);
-const hash = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let out = '';
-  let value = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
 
 function requireOta(deps: DeliveryDeps): { deviceCa: Buffer } {
   if (!deps.settings.ota.enabled || !deps.settings.ota.deviceCa) throw new DomainError<DeliveryErrorCode>('delivery.ota-disabled', 'over-the-air enrollment is not enabled');
@@ -65,9 +48,9 @@ export async function startOtaEnrollment(deps: DeliveryDeps, token: string): Pro
   requireOta(deps);
   const { device, subscriber, link } = await useEnrollmentLink(deps, token);
   const now = deps.clock.now();
-  const challenge = `${base32(randomBytes(10))}.${randomBytes(24).toString('base64url')}`;
+  const { token: challenge, id, hash } = newToken();
   const session: OtaSession = {
-    id: challenge.slice(0, 16), subscriberId: subscriber.id, deviceId: device.id, secretHash: hash(challenge).toString('hex'), status: 'open',
+    id, subscriberId: subscriber.id, deviceId: device.id, secretHash: hash, status: 'open',
     udid: null, product: null, osVersion: null, createdAt: now, expiresAt: new Date(now.getTime() + deps.settings.ota.sessionTtlMs),
     attestedAt: null, deliveredAt: null,
   };
@@ -128,10 +111,9 @@ async function attestDevice(deps: DeliveryDeps, request: SignedRequest): Promise
   const presented = request.attributes.CHALLENGE;
   const udid = request.attributes.UDID;
   if (typeof presented !== 'string' || typeof udid !== 'string' || udid.length === 0 || udid.length > 128) throw refused('CHALLENGE and UDID are required');
-  const match = CHALLENGE.exec(presented);
-  const session = match ? await deps.uow.read.otaSessions.findById(match[1]!) : null;
-  const expected = session ? Buffer.from(session.secretHash, 'hex') : hash('');
-  if (!session || !timingSafeEqual(hash(presented), expected)) throw refused('unknown challenge');
+  const id = tokenId(presented);
+  const session = id ? await deps.uow.read.otaSessions.findById(id) : null;
+  if (!session || !tokenMatches(presented, session.secretHash)) throw refused('unknown challenge');
   const now = deps.clock.now();
   if (now.getTime() >= session.expiresAt.getTime()) throw refused('the enrollment session has expired');
   const text = (key: string) => (typeof request.attributes[key] === 'string' ? (request.attributes[key] as string).slice(0, 64) : null);
