@@ -113,6 +113,8 @@ export const configSchema = z.object({
     organization: z.string().min(1).max(64).optional().describe('organisation named in profiles and invitations; default ca.organization, else "mcms"'),
     identifierPrefix: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be reverse-DNS, e.g. com.example.mcms').optional()
       .describe('reverse-DNS prefix of profile and payload identifiers; default from the base URL host (com.example.pki.mcms)'),
+    signingProfile: z.enum(['smime-signing', 'smime-dual']).default('smime-signing')
+      .describe("certificate profile of the key the device makes over SCEP: smime-signing (Key Usage 1) or smime-dual (Key Usage 5)"),
     redeliverOnRekey: z.boolean().default(true)
       .describe("after a new encryption identity (escrow generate, recertify), mail each of the person's active devices a new link (needs mail.host)"),
     mailAccount: z.enum(['none', 'imap', 'exchange']).default('none')

@@ -37,6 +37,7 @@ export function deliverySettings(config: Config, deviceCa?: Buffer): DeliverySet
     organization: config.delivery.organization ?? config.ca.organization ?? 'mcms',
     identifierPrefix: config.delivery.identifierPrefix ?? identifierPrefixFor(config.baseUrl),
     mailAccount: mailAccountSettings(config),
+    signingProfile: config.delivery.signingProfile,
     linkTtlMs: ms(config.delivery.linkTtl),
     challengeTtlMs: ms(config.delivery.profileChallengeTtl),
     ota: {

@@ -143,14 +143,17 @@ describe('device profile with an Exchange account', () => {
   let instance: TestInstance;
   const dir = tempDir('mcms-profile-eas-');
   before(async () => {
-    instance = await startInstance('sqlite', { MCMS_DELIVERY_MAIL_ACCOUNT: 'exchange', MCMS_DELIVERY_EXCHANGE_HOST: 'eas.example.test', MCMS_DELIVERY_EXCHANGE_USER_NAME: 'local-part' });
+    instance = await startInstance('sqlite', {
+      MCMS_DELIVERY_MAIL_ACCOUNT: 'exchange', MCMS_DELIVERY_EXCHANGE_HOST: 'eas.example.test', MCMS_DELIVERY_EXCHANGE_USER_NAME: 'local-part',
+      MCMS_DELIVERY_SIGNING_PROFILE: 'smime-dual',
+    });
   });
   after(async () => {
     await instance?.dispose();
     dir.remove();
   });
 
-  test('com.apple.eas.account passes its schema and points S/MIME at the profile\'s identities; a first profile generates the encryption key', async () => {
+  test('com.apple.eas.account passes its schema and points S/MIME at the profile\'s identities; a first profile generates the encryption key; a dual-use device key', async () => {
     const admin = instance.mcms.localPrincipal();
     await instance.mcms.subscribers.add(admin, { email: 'finn@example.test' });
     const built = await instance.mcms.delivery.buildProfile(admin, { subscriber: 'finn@example.test' });
@@ -161,6 +164,11 @@ describe('device profile with an Exchange account', () => {
     assert.equal(eas!.Host, 'eas.example.test');
     assert.equal(eas!.UserName, 'finn');
     assert.equal(eas!.SMIMEEncryptionCertificateUUID, profile.ofType('com.apple.security.pkcs12')[0]!.PayloadUUID);
+    const scep = profile.ofType('com.apple.security.scep')[0]!.PayloadContent as Record<string, unknown>;
+    assert.equal(scep['Key Usage'], 5, 'delivery.signingProfile smime-dual: a dual-use device key');
+    assert.match(String(scep.URL), /\/scep\/smime-dual$/);
+    const [challenge] = await instance.mcms.challenges.list(admin, 'finn@example.test');
+    assert.equal(challenge!.profile, 'smime-dual');
     const { devices } = await instance.mcms.devices.list(admin, 'finn@example.test');
     assert.deepEqual(devices.map((d) => d.id), [built.deviceId], 'a device is registered for the profile');
   });

@@ -5,7 +5,7 @@ export type { EnrollmentLinkRepository, OtaSessionRepository } from './ports.js'
 export type { DeliveryDeps } from './delivery-deps.js';
 export { loadProfileSigner } from './delivery-deps.js';
 export type { ProfileRequest } from './build-device-profile.js';
-export { SIGNING_SCEP_PATH, buildDeviceProfile, deviceIdentityCertificate } from './build-device-profile.js';
+export { buildDeviceProfile, signingScepPath, deviceIdentityCertificate } from './build-device-profile.js';
 export type { LinkState } from './enrollment-links.js';
 export { downloadProfile, enrollmentUrl, inviteSubscriber, listLinks, openEnrollmentLink, useEnrollmentLink } from './enrollment-links.js';
 export { ESCROW_NOTICE, escrowNotice, invitationMail } from './invitation-mail.js';

@@ -31,6 +31,8 @@ export interface DeliverySettings {
   /** Reverse-DNS prefix of payload identifiers. */
   identifierPrefix: string;
   mailAccount: MailAccountSettings;
+  /** The certificate profile of the device-made key: signing only, or signing and encryption. */
+  signingProfile: 'smime-signing' | 'smime-dual';
   linkTtlMs: number;
   /** Lifetime of the SCEP challenge put into a profile. */
   challengeTtlMs: number;
