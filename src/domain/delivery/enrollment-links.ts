@@ -113,13 +113,13 @@ export async function useEnrollmentLink(deps: DeliveryDeps, token: string): Prom
   if (!link) throw fail('delivery.link-invalid', 'this enrollment link is not valid');
   const now = deps.clock.now();
   const state = stateOf(link, now);
-  if (state !== 'open') throw fail(`delivery.link-${state}`, `this enrollment link was ${state === 'used' ? 'used already' : state}`);
+  if (state !== 'open') throw fail(`delivery.link-${state}`, { used: 'this enrollment link was used already', expired: 'this enrollment link has expired', revoked: 'this enrollment link was revoked' }[state]);
   const actor = deps.linkPrincipal.actor;
   return deps.uow.transaction(async (tx) => {
     const subscriber = await findSubscriber(tx.subscribers, link.subscriberId);
     if (subscriber.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     let device = link.deviceId ? await findSubscriberDevice(tx.devices, subscriber, link.deviceId) : null;
-    // A link for a device reported lost or retired delivers nothing (issue 6 also revokes such links).
+    // A link for a device reported lost or retired delivers nothing (reporting the loss also revokes it).
     if (device && device.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     if (!device) {
       device = { id: randomUUID(), subscriberId: subscriber.id, name: `enrolled ${now.toISOString().slice(0, 10)} by link ${link.id}`, status: 'active', createdAt: now };
