@@ -171,5 +171,12 @@ describe('device profile with an Exchange account', () => {
     assert.equal(challenge!.profile, 'smime-dual');
     const { devices } = await instance.mcms.devices.list(admin, 'finn@example.test');
     assert.deepEqual(devices.map((d) => d.id), [built.deviceId], 'a device is registered for the profile');
+
+    // The current encryption certificate revoked: the next profile brings a new current identity, and keeps the old one for old mail.
+    await rawSql(instance, 'sqlite', "update certificates set status = 'revoked' where serial = $1", [built.encryptionSerials[0]]);
+    const rebuilt = await instance.mcms.delivery.buildProfile(admin, { subscriber: 'finn@example.test', deviceId: built.deviceId });
+    assert.equal(rebuilt.encryptionSerials.length, 2);
+    assert.notEqual(rebuilt.encryptionSerials[0], built.encryptionSerials[0]);
+    assert.equal(rebuilt.encryptionSerials[1], built.encryptionSerials[0]);
   });
 });

@@ -40,11 +40,12 @@ export function signingScepPath(profile: DeliverySettings['signingProfile']): st
 
 async function encryptionFiles(deps: DeliveryDeps, principal: Principal, subscriber: Subscriber, device: Device): Promise<DeviceIdentityFile[]> {
   const escrow = await deps.escrow();
-  const now = deps.clock.now();
-  const files = await packageIdentitiesForDevice(escrow, principal.actor, subscriber, { deviceId: device.id });
-  const current = files.find((f) => f.identity.status === 'current');
-  if (current && current.identity.notAfter.getTime() > now.getTime()) return files;
-  await generateEncryptionIdentity(escrow, principal, { subscriber: subscriber.id });
+  const current = await escrow.uow.read.escrow.findCurrent(subscriber.id);
+  const certificate = current ? await escrow.uow.read.certificates.findBySerial(current.certificateSerial) : null;
+  // No current identity, or one whose certificate is no longer usable: a new one is made and archived first.
+  if (!certificate || certificate.status !== 'valid' || certificate.notAfter.getTime() <= deps.clock.now().getTime()) {
+    await generateEncryptionIdentity(escrow, principal, { subscriber: subscriber.id });
+  }
   return packageIdentitiesForDevice(escrow, principal.actor, subscriber, { deviceId: device.id });
 }
 
