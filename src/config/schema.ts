@@ -4,7 +4,7 @@
  * `profiles.smime-signing.validityDays` → MCMS_PROFILES_SMIME_SIGNING_VALIDITY_DAYS).
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../lib/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../lib/duration.js';
 import { KEY_ALGORITHMS } from '../domain/ca/index.js';
 import { ENCRYPTION_KEY_ALGORITHMS } from '../domain/escrow/index.js';
 import type { ProfileId } from '../domain/policy/index.js';
@@ -167,6 +167,9 @@ export const configSchema = z.object({
   }
   if (delivery.mailAccount === 'exchange' && !delivery.exchange.host) {
     ctx.addIssue({ code: 'custom', path: ['delivery', 'exchange', 'host'], message: 'is required when delivery.mailAccount is exchange' });
+  }
+  if ((parseDuration(delivery.profileChallengeTtl) ?? 0) > (parseDuration(config.scep.challengeMaxTtl) ?? 0)) {
+    ctx.addIssue({ code: 'custom', path: ['delivery', 'profileChallengeTtl'], message: 'must not be longer than scep.challengeMaxTtl' });
   }
   if (delivery.ota.enabled && !delivery.ota.deviceCaFile) {
     ctx.addIssue({ code: 'custom', path: ['delivery', 'ota', 'deviceCaFile'], message: 'is required when delivery.ota.enabled is true' });
