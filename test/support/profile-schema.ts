@@ -197,6 +197,13 @@ export function verifyProfileSignature(dir: string, mobileconfig: Buffer, rootPe
   writeFileSync(root, rootPem);
   const result = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', file, '-CAfile', root, '-purpose', 'any', '-out', out], { encoding: 'utf8' });
   assert.equal(result.status, 0, `openssl cms -verify refused the profile: ${result.stderr}`);
+  // smime-mobile-notes §2.1: one signer, the pure SHA-256 OID as digest algorithm (Apple's CMS code maps
+  // only plain hash OIDs), signed attributes with signingTime, the chain in the certificates.
+  const printed = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', file]);
+  assert.match(printed, /digestAlgorithms:\s+algorithm: sha256 \(2\.16\.840\.1\.101\.3\.4\.2\.1\)\s+parameter: <ABSENT>\s+encapContentInfo/);
+  assert.equal((printed.match(/d\.issuerAndSerialNumber:/g) ?? []).length, 1, 'exactly one signer');
+  assert.match(printed, /object: signingTime \(1\.2\.840\.113549\.1\.9\.5\)/);
+  assert.ok((printed.match(/cert_info:/g) ?? []).length >= 3, 'the signer certificate with its chain');
   return { xml: readFileSync(out), verification: result.stderr.trim() };
 }
 
