@@ -4,7 +4,7 @@
  * `profiles.smime-signing.validityDays` → MCMS_PROFILES_SMIME_SIGNING_VALIDITY_DAYS).
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../lib/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../lib/duration.js';
 import { KEY_ALGORITHMS } from '../domain/ca/index.js';
 import { ENCRYPTION_KEY_ALGORITHMS } from '../domain/escrow/index.js';
 import { EXPIRY_ACTIONS } from '../domain/expiry/index.js';
@@ -127,6 +127,10 @@ export const configSchema = z.object({
     organization: z.string().min(1).max(64).optional().describe('organisation named in profiles and invitations; default ca.organization, else "mcms"'),
     identifierPrefix: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be reverse-DNS, e.g. com.example.mcms').optional()
       .describe('reverse-DNS prefix of profile and payload identifiers; default from the base URL host (com.example.pki.mcms)'),
+    signingProfile: z.enum(['smime-signing', 'smime-dual']).default('smime-signing')
+      .describe("certificate profile of the key the device makes over SCEP: smime-signing (Key Usage 1) or smime-dual (Key Usage 5)"),
+    redeliverOnRekey: z.boolean().default(true)
+      .describe("after a new encryption identity (escrow generate, recertify), mail each of the person's active devices a new link (needs mail.host)"),
     mailAccount: z.enum(['none', 'imap', 'exchange']).default('none')
       .describe('mail account the profile sets up with S/MIME: none (identities only), imap (com.apple.mail.managed) or exchange (com.apple.eas.account)'),
     imap: z.object({
@@ -230,6 +234,9 @@ export const configSchema = z.object({
   }
   if (delivery.mailAccount === 'exchange' && !delivery.exchange.host) {
     ctx.addIssue({ code: 'custom', path: ['delivery', 'exchange', 'host'], message: 'is required when delivery.mailAccount is exchange' });
+  }
+  if ((parseDuration(delivery.profileChallengeTtl) ?? 0) > (parseDuration(config.scep.challengeMaxTtl) ?? 0)) {
+    ctx.addIssue({ code: 'custom', path: ['delivery', 'profileChallengeTtl'], message: 'must not be longer than scep.challengeMaxTtl' });
   }
   if (delivery.ota.enabled && !delivery.ota.deviceCaFile) {
     ctx.addIssue({ code: 'custom', path: ['delivery', 'ota', 'deviceCaFile'], message: 'is required when delivery.ota.enabled is true' });

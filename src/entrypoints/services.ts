@@ -176,6 +176,13 @@ export interface Mcms {
     openLink(token: string): Promise<LinkState>;
     /** Public: uses the link once and returns the profile it delivers. */
     downloadProfile(token: string): Promise<BuiltProfile>;
+    /** Over-the-air enrollment (Apple Profile Service), when `delivery.ota.enabled`. */
+    ota: {
+      /** Public: uses the link once; the signed Profile Service profile (phase 1 starts). */
+      start(token: string): Promise<Buffer>;
+      /** Public: a device's signed post (phase 1 or 3); the signed profile to answer with. */
+      request(body: Buffer): Promise<Buffer>;
+    };
   };
   /** Expiry monitoring: the scan, the notification outbox, certificates from other CAs, the outlook. */
   expiry: {

@@ -75,6 +75,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
   const directory = directoryServices(wiring);
   const revocation = revocationServices(wiring);
+  const delivered = deliveryServices(wiring, escrowDeps(wiring, keyPool), escrowServices(wiring, keyPool).escrow);
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -123,10 +124,10 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       },
     },
     ...enrollmentServices(wiring),
-    ...escrowServices(wiring, keyPool),
-    ...deliveryServices(wiring, escrowDeps(wiring, keyPool)),
     directory: directory.directory,
     ...expiryServices(wiring, () => mcms),
+    escrow: delivered.escrow,
+    delivery: delivered.delivery,
     jobs: {
       list: async (principal) => {
         access.requirePermission(principal, 'ca.read');

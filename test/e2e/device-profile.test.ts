@@ -15,6 +15,7 @@ import { readCertificate, toPem } from '../../src/lib/pki/index.js';
 import { dialects, startInstance } from '../support/instance.js';
 import type { TestInstance } from '../support/instance.js';
 import { makeCsr, openssl, tempDir } from '../support/openssl.js';
+import { rawSql } from '../support/escrow-peers.js';
 import { checkMobileconfig, checkPkcs12Payload, schemaProblems } from '../support/profile-schema.js';
 
 const IMAP = {
@@ -110,6 +111,17 @@ for (const { dialect, skip } of dialects) {
       assert.equal(readCertificate(identity.der).serialHex, identity.serial);
     });
 
+    test('a lost device gets no profile, and its open link delivers nothing', async () => {
+      const device = await instance.mcms.devices.add(admin, { subscriber: 'erin@example.test', name: 'lost phone' });
+      const { url } = await instance.mcms.delivery.invite(admin, { subscriber: 'erin@example.test', deviceId: device.id });
+      const token = new URL(url).pathname.slice('/enroll/'.length);
+      assert.equal((await instance.mcms.delivery.openLink(token)).state, 'open');
+      await rawSql(instance, dialect, "update devices set status = 'lost' where id = $1", [device.id]);
+      await assert.rejects(instance.mcms.delivery.buildProfile(admin, { subscriber: 'erin@example.test', deviceId: device.id }), { code: 'delivery.device-inactive' });
+      assert.equal((await instance.mcms.delivery.openLink(token)).state, 'revoked');
+      await assert.rejects(instance.mcms.delivery.downloadProfile(token), { code: 'delivery.link-revoked' });
+    });
+
     test('the checker refuses what Apple would: a wrong key size, an unknown key, a dangling UUID, a missing key', () => {
       const top = { PayloadType: 'Configuration', PayloadVersion: 1, PayloadIdentifier: 'a.b', PayloadUUID: 'A0000000-0000-0000-0000-000000000000', PayloadContent: [] };
       const scep = { PayloadType: 'com.apple.security.scep', PayloadVersion: 1, PayloadIdentifier: 'a.b.s', PayloadUUID: 'B0000000-0000-0000-0000-000000000000',
@@ -131,14 +143,17 @@ describe('device profile with an Exchange account', () => {
   let instance: TestInstance;
   const dir = tempDir('mcms-profile-eas-');
   before(async () => {
-    instance = await startInstance('sqlite', { MCMS_DELIVERY_MAIL_ACCOUNT: 'exchange', MCMS_DELIVERY_EXCHANGE_HOST: 'eas.example.test', MCMS_DELIVERY_EXCHANGE_USER_NAME: 'local-part' });
+    instance = await startInstance('sqlite', {
+      MCMS_DELIVERY_MAIL_ACCOUNT: 'exchange', MCMS_DELIVERY_EXCHANGE_HOST: 'eas.example.test', MCMS_DELIVERY_EXCHANGE_USER_NAME: 'local-part',
+      MCMS_DELIVERY_SIGNING_PROFILE: 'smime-dual',
+    });
   });
   after(async () => {
     await instance?.dispose();
     dir.remove();
   });
 
-  test('com.apple.eas.account passes its schema and points S/MIME at the profile\'s identities; a first profile generates the encryption key', async () => {
+  test('com.apple.eas.account passes its schema and points S/MIME at the profile\'s identities; a first profile generates the encryption key; a dual-use device key', async () => {
     const admin = instance.mcms.localPrincipal();
     await instance.mcms.subscribers.add(admin, { email: 'finn@example.test' });
     const built = await instance.mcms.delivery.buildProfile(admin, { subscriber: 'finn@example.test' });
@@ -149,7 +164,19 @@ describe('device profile with an Exchange account', () => {
     assert.equal(eas!.Host, 'eas.example.test');
     assert.equal(eas!.UserName, 'finn');
     assert.equal(eas!.SMIMEEncryptionCertificateUUID, profile.ofType('com.apple.security.pkcs12')[0]!.PayloadUUID);
+    const scep = profile.ofType('com.apple.security.scep')[0]!.PayloadContent as Record<string, unknown>;
+    assert.equal(scep['Key Usage'], 5, 'delivery.signingProfile smime-dual: a dual-use device key');
+    assert.match(String(scep.URL), /\/scep\/smime-dual$/);
+    const [challenge] = await instance.mcms.challenges.list(admin, 'finn@example.test');
+    assert.equal(challenge!.profile, 'smime-dual');
     const { devices } = await instance.mcms.devices.list(admin, 'finn@example.test');
     assert.deepEqual(devices.map((d) => d.id), [built.deviceId], 'a device is registered for the profile');
+
+    // The current encryption certificate revoked: the next profile brings a new current identity, and keeps the old one for old mail.
+    await rawSql(instance, 'sqlite', "update certificates set status = 'revoked' where serial = $1", [built.encryptionSerials[0]]);
+    const rebuilt = await instance.mcms.delivery.buildProfile(admin, { subscriber: 'finn@example.test', deviceId: built.deviceId });
+    assert.equal(rebuilt.encryptionSerials.length, 2);
+    assert.notEqual(rebuilt.encryptionSerials[0], built.encryptionSerials[0]);
+    assert.equal(rebuilt.encryptionSerials[1], built.encryptionSerials[0]);
   });
 });

@@ -80,6 +80,7 @@ for (const { dialect, skip } of dialects) {
       assert.equal(answer.body.mailed, true);
       assert.equal(answer.body.url, `${BASE}${path}`);
       assert.match(mail.raw, /^Subject: Set up secure mail on your phone \(Example Org\)/m);
+      assert.match(mail.raw, /^Auto-Submitted: auto-generated/m);
       assert.match(mail.text, /archived by Example Org/);
       assert.match(mail.text, /several\s+recovery officers/);
 
@@ -152,20 +153,49 @@ for (const { dialect, skip } of dialects) {
       assert.ok([400, 414].includes((await fetch(`${server.url}/enroll/${'x'.repeat(500)}`)).status), 'an oversized token is refused before the domain');
     });
 
-    test('re-delivery mails a new link for each device; the profile it delivers carries the new history', async () => {
+    test('the REST API builds a profile for an operator and documents the delivery routes', async () => {
+      const response = await fetch(`${server.url}/api/v1/subscribers/hal@example.test/profile`, {
+        method: 'POST', headers: { authorization: `Bearer ${instance.adminToken}`, 'content-type': 'application/json' }, body: '{}',
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'application/x-apple-aspen-config');
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.ok(response.headers.get('x-mcms-device'));
+      checkMobileconfig(Buffer.from(await response.arrayBuffer()), { dir: dir.path, rootPem });
+      const refused = await fetch(`${server.url}/api/v1/subscribers/hal@example.test/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(refused.status, 401);
+      const openapi = await (await fetch(`${server.url}/api/openapi.json`)).json() as { paths: Record<string, unknown> };
+      for (const path of ['/api/v1/subscribers/{key}/profile', '/api/v1/subscribers/{key}/invitations', '/api/v1/subscribers/{key}/enrollment-links',
+        '/api/v1/subscribers/{key}/enrollment-links/revoke', '/api/v1/subscribers/{key}/redeliver']) assert.ok(openapi.paths[path], path);
+    });
+
+    test('a re-key mails each device a new link by itself, and re-delivery on demand; the profile carries the new history', async () => {
       const first = await invite('ivy@example.test');
       const firstProfile = checkMobileconfig(Buffer.from(await (await install(first.path)).arrayBuffer()), { dir: dir.path, rootPem });
       assert.equal(firstProfile.ofType('com.apple.security.pkcs12').length, 1);
       assert.equal((await api('POST', '/subscribers/ivy@example.test/encryption-identities', {})).status, 201);
+      const automatic = await smtp.next();
+      assert.deepEqual(automatic.to, ['ivy@example.test'], 'delivery.redeliverOnRekey mails the device a new link');
+      const second = checkMobileconfig(Buffer.from(await (await install(linkIn(automatic.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
+      assert.equal(second.ofType('com.apple.security.pkcs12').length, 2, 'the new key and the earlier one');
+      assert.equal(second.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier, 'same device: the new profile replaces the old');
+
+      const before = smtp.received.length;
+      const system = { actor: { kind: 'system' as const, id: 'expiry', name: 'expiry' }, role: 'admin' as const, operatorId: null };
+      await instance.mcms.escrow.generate(system, { subscriber: 'ivy@example.test' });
+      assert.equal(smtp.received.length, before, 'a system flow (expiry) re-delivers through its own seam, not twice');
+
       const redelivered = await api('POST', '/subscribers/ivy@example.test/redeliver');
       assert.equal(redelivered.status, 200);
       const invitations = redelivered.body as unknown as { link: { deviceId: string }; mailed: boolean }[];
       assert.equal(invitations.length, 1);
       assert.equal(invitations[0]!.mailed, true);
       const mail = await smtp.next();
-      const second = checkMobileconfig(Buffer.from(await (await install(linkIn(mail.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
-      assert.equal(second.ofType('com.apple.security.pkcs12').length, 2, 'the new key and the earlier one');
-      assert.equal(second.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier, 'same device: the new profile replaces the old');
+      const third = checkMobileconfig(Buffer.from(await (await install(linkIn(mail.text)!)).arrayBuffer()), { dir: dir.path, rootPem });
+      assert.equal(third.top.PayloadIdentifier, firstProfile.top.PayloadIdentifier);
+      assert.equal(third.ofType('com.apple.security.pkcs12').length, 3);
+      const uuids = (p: typeof second) => new Set(p.payloads.map((x) => x.PayloadUUID));
+      for (const uuid of uuids(second)) assert.ok(uuids(third).has(uuid), 'earlier payloads keep their UUIDs');
     });
   });
 }

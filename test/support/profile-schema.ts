@@ -189,7 +189,7 @@ export interface CheckOptions {
   recipient?: { keyPem: string; certificatePem: string };
 }
 
-function verifySignature(dir: string, mobileconfig: Buffer, rootPem: string): { xml: Buffer; verification: string } {
+export function verifyProfileSignature(dir: string, mobileconfig: Buffer, rootPem: string): { xml: Buffer; verification: string } {
   const file = join(dir, 'profile.mobileconfig');
   const root = join(dir, 'profile-root.pem');
   const out = join(dir, 'profile-content.xml');
@@ -197,6 +197,13 @@ function verifySignature(dir: string, mobileconfig: Buffer, rootPem: string): { 
   writeFileSync(root, rootPem);
   const result = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', file, '-CAfile', root, '-purpose', 'any', '-out', out], { encoding: 'utf8' });
   assert.equal(result.status, 0, `openssl cms -verify refused the profile: ${result.stderr}`);
+  // smime-mobile-notes §2.1: one signer, the pure SHA-256 OID as digest algorithm (Apple's CMS code maps
+  // only plain hash OIDs), signed attributes with signingTime, the chain in the certificates.
+  const printed = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', file]);
+  assert.match(printed, /digestAlgorithms:\s+algorithm: sha256 \(2\.16\.840\.1\.101\.3\.4\.2\.1\)\s+parameter: <ABSENT>\s+encapContentInfo/);
+  assert.equal((printed.match(/d\.issuerAndSerialNumber:/g) ?? []).length, 1, 'exactly one signer');
+  assert.match(printed, /object: signingTime \(1\.2\.840\.113549\.1\.9\.5\)/);
+  assert.ok((printed.match(/cert_info:/g) ?? []).length >= 3, 'the signer certificate with its chain');
   return { xml: readFileSync(out), verification: result.stderr.trim() };
 }
 
@@ -213,7 +220,7 @@ function decryptPayloads(dir: string, envelope: Uint8Array, recipient: { keyPem:
 /** Checks a signed (possibly encrypted) profile end to end; throws with every problem found. */
 export function checkMobileconfig(mobileconfig: Buffer, options: CheckOptions): CheckedProfile {
   const { dir } = options;
-  const { xml, verification } = verifySignature(dir, mobileconfig, options.rootPem);
+  const { xml, verification } = verifyProfileSignature(dir, mobileconfig, options.rootPem);
   plistutilParses(dir, xml, 'profile');
   assert.ok(!xml.includes('<real>'), 'the profile has a <real>: every number mcms writes is an <integer>');
   const top = readPlist(xml) as Record<string, Value>;

@@ -21,7 +21,7 @@ import { addDevice, findSubscriber, findSubscriberDevice, primaryMailbox } from 
 import type { DeliveryDeps } from './delivery-deps.js';
 import { loadProfileSigner } from './delivery-deps.js';
 import type { DeliveryErrorCode } from './errors.js';
-import type { BuiltProfile } from './model.js';
+import type { BuiltProfile, DeliverySettings } from './model.js';
 
 export interface ProfileRequest {
   subscriber: string;
@@ -33,16 +33,19 @@ export interface ProfileRequest {
   expiresAt?: Date | undefined;
 }
 
-/** The SCEP endpoint the signing payload names: the smime-signing profile's path. */
-export const SIGNING_SCEP_PATH = '/scep/smime-signing';
+/** The SCEP endpoint the signing payload names: the certificate profile's own path. */
+export function signingScepPath(profile: DeliverySettings['signingProfile']): string {
+  return `/scep/${profile}`;
+}
 
 async function encryptionFiles(deps: DeliveryDeps, principal: Principal, subscriber: Subscriber, device: Device): Promise<DeviceIdentityFile[]> {
   const escrow = await deps.escrow();
-  const now = deps.clock.now();
-  const files = await packageIdentitiesForDevice(escrow, principal.actor, subscriber, { deviceId: device.id });
-  const current = files.find((f) => f.identity.status === 'current');
-  if (current && current.identity.notAfter.getTime() > now.getTime()) return files;
-  await generateEncryptionIdentity(escrow, principal, { subscriber: subscriber.id });
+  const current = await escrow.uow.read.escrow.findCurrent(subscriber.id);
+  const certificate = current ? await escrow.uow.read.certificates.findBySerial(current.certificateSerial) : null;
+  // No current identity, or one whose certificate is no longer usable: a new one is made and archived first.
+  if (!certificate || certificate.status !== 'valid' || certificate.notAfter.getTime() <= deps.clock.now().getTime()) {
+    await generateEncryptionIdentity(escrow, principal, { subscriber: subscriber.id });
+  }
   return packageIdentitiesForDevice(escrow, principal.actor, subscriber, { deviceId: device.id });
 }
 
@@ -71,7 +74,7 @@ export async function buildDeviceProfile(deps: DeliveryDeps, principal: Principa
   const signer = await loadProfileSigner(deps);
   const files = await encryptionFiles(deps, principal, subscriber, device);
   const { challenge, secret } = await createChallenge(deps.challenges, principal, {
-    subscriber: subscriber.id, deviceId: device.id, profile: 'smime-signing', ttlMs: deps.settings.challengeTtlMs,
+    subscriber: subscriber.id, deviceId: device.id, profile: deps.settings.signingProfile, ttlMs: deps.settings.challengeTtlMs,
   });
   const recipient = request.encryptTo ?? (await deviceIdentityCertificate(deps, device.id));
   const now = deps.clock.now();
@@ -80,9 +83,10 @@ export async function buildDeviceProfile(deps: DeliveryDeps, principal: Principa
     subscriberId: subscriber.id, deviceId: device.id, mailbox, displayName: subscriber.displayName,
     chain: { root: signer.root, intermediates: [signer.issuing] },
     scep: {
-      url: `${deps.settings.baseUrl}${SIGNING_SCEP_PATH}`, name: 'mcms',
+      url: `${deps.settings.baseUrl}${signingScepPath(deps.settings.signingProfile)}`, name: 'mcms',
       subject: appleSubject(subscriberSubject(deps.subject, { displayName: subscriber.displayName, mailbox })),
-      challenge: secret, keyUsage: 1,
+      // Key Usage 1 = signing, 5 = signing and encryption (dual use), com.apple.security.scep.yaml.
+      challenge: secret, keyUsage: deps.settings.signingProfile === 'smime-dual' ? 5 : 1,
     },
     encryption: files.map((f) => ({ serial: f.identity.serial, pkcs12: f.pkcs12, password: f.password, current: f.identity.status === 'current' })),
     mail: deps.settings.mailAccount,

@@ -4,7 +4,7 @@
  * link is single-use and expires; only the SHA-256 of its token is stored, and the token is compared
  * in constant time. Using a link registers the device it enrolls when the invitation named none.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/index.js';
 import { requirePermission } from '../access/index.js';
 import { describeActor, recordAuditEvent } from '../audit/index.js';
@@ -17,26 +17,9 @@ import type { DeliveryDeps } from './delivery-deps.js';
 import type { DeliveryErrorCode } from './errors.js';
 import { invitationMail } from './invitation-mail.js';
 import type { BuiltProfile, EnrollmentLink, Invitation } from './model.js';
+import { newToken, tokenId, tokenMatches } from './one-time-token.js';
 
-const TOKEN = /^([a-z2-7]{16})\.([A-Za-z0-9_-]{32})$/;
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 const fail = (code: DeliveryErrorCode, message: string) => new DomainError(code, message);
-
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let out = '';
-  let value = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
 
 export function enrollmentUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/enroll/${token}`;
@@ -48,14 +31,14 @@ export async function inviteSubscriber(
   input: { subscriber: string; deviceId?: string | undefined },
 ): Promise<Invitation> {
   requirePermission(principal, 'certificates.issue');
-  const token = `${base32(randomBytes(10))}.${randomBytes(24).toString('base64url')}`;
+  const { token, id, hash } = newToken();
   const now = deps.clock.now();
   const { link, subscriber } = await deps.uow.transaction(async (tx) => {
     const subscriber = await findSubscriber(tx.subscribers, input.subscriber);
     if (subscriber.status !== 'active') throw new DomainError('subscriber.disabled', `subscriber ${primaryMailbox(subscriber)} is disabled`);
     const device = input.deviceId ? await findSubscriberDevice(tx.devices, subscriber, input.deviceId) : null;
     const link: EnrollmentLink = {
-      id: token.slice(0, 16), subscriberId: subscriber.id, deviceId: device?.id ?? null, secretHash: hashToken(token).toString('hex'),
+      id, subscriberId: subscriber.id, deviceId: device?.id ?? null, secretHash: hash,
       status: 'open', createdBy: describeActor(principal.actor), createdAt: now, expiresAt: new Date(now.getTime() + deps.settings.linkTtlMs),
       usedAt: null, mailedAt: null,
     };
@@ -97,12 +80,9 @@ export type LinkState =
 
 /** A token's link, or null when no link has this token (unknown id, wrong secret, garbage). */
 async function linkForToken(deps: Pick<DeliveryDeps, 'uow'>, token: string): Promise<EnrollmentLink | null> {
-  const match = TOKEN.exec(token);
-  if (!match) return null;
-  const link = await deps.uow.read.enrollmentLinks.findById(match[1]!);
-  const presented = hashToken(token);
-  const expected = link ? Buffer.from(link.secretHash, 'hex') : presented;
-  return timingSafeEqual(presented, expected) && link ? link : null;
+  const id = tokenId(token);
+  const link = id ? await deps.uow.read.enrollmentLinks.findById(id) : null;
+  return tokenMatches(token, link?.secretHash ?? null) ? link : null;
 }
 
 function stateOf(link: EnrollmentLink, now: Date): 'open' | 'used' | 'expired' | 'revoked' {
@@ -115,10 +95,12 @@ export async function openEnrollmentLink(deps: Pick<DeliveryDeps, 'uow' | 'clock
   if (!link) return { state: 'invalid' };
   const subscriber = await deps.uow.read.subscribers.findById(link.subscriberId);
   if (!subscriber) return { state: 'invalid' };
+  const device = link.deviceId && link.status === 'open' ? await deps.uow.read.devices.findById(link.deviceId) : null;
+  const withdrawn = subscriber.status !== 'active' || (device !== null && device.status !== 'active');
   return {
-    state: subscriber.status === 'active' ? stateOf(link, deps.clock.now()) : 'revoked',
+    state: withdrawn ? 'revoked' : stateOf(link, deps.clock.now()),
     mailbox: primaryMailbox(subscriber), displayName: subscriber.displayName, organization: deps.settings.organization,
-    expiresAt: link.expiresAt, ota: deps.settings.otaEnabled,
+    expiresAt: link.expiresAt, ota: deps.settings.ota.enabled,
   };
 }
 
@@ -131,12 +113,14 @@ export async function useEnrollmentLink(deps: DeliveryDeps, token: string): Prom
   if (!link) throw fail('delivery.link-invalid', 'this enrollment link is not valid');
   const now = deps.clock.now();
   const state = stateOf(link, now);
-  if (state !== 'open') throw fail(`delivery.link-${state}`, `this enrollment link was ${state === 'used' ? 'used already' : state}`);
+  if (state !== 'open') throw fail(`delivery.link-${state}`, { used: 'this enrollment link was used already', expired: 'this enrollment link has expired', revoked: 'this enrollment link was revoked' }[state]);
   const actor = deps.linkPrincipal.actor;
   return deps.uow.transaction(async (tx) => {
     const subscriber = await findSubscriber(tx.subscribers, link.subscriberId);
     if (subscriber.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     let device = link.deviceId ? await findSubscriberDevice(tx.devices, subscriber, link.deviceId) : null;
+    // A link for a device reported lost or retired delivers nothing (reporting the loss also revokes it).
+    if (device && device.status !== 'active') throw fail('delivery.link-revoked', 'this enrollment link was revoked');
     if (!device) {
       device = { id: randomUUID(), subscriberId: subscriber.id, name: `enrolled ${now.toISOString().slice(0, 10)} by link ${link.id}`, status: 'active', createdAt: now };
       await tx.devices.insert(device);

@@ -5,10 +5,12 @@ export type { EnrollmentLinkRepository, OtaSessionRepository } from './ports.js'
 export type { DeliveryDeps } from './delivery-deps.js';
 export { loadProfileSigner } from './delivery-deps.js';
 export type { ProfileRequest } from './build-device-profile.js';
-export { SIGNING_SCEP_PATH, buildDeviceProfile, deviceIdentityCertificate } from './build-device-profile.js';
+export { buildDeviceProfile, signingScepPath, deviceIdentityCertificate } from './build-device-profile.js';
 export type { LinkState } from './enrollment-links.js';
 export { downloadProfile, enrollmentUrl, inviteSubscriber, listLinks, openEnrollmentLink, useEnrollmentLink } from './enrollment-links.js';
 export { ESCROW_NOTICE, escrowNotice, invitationMail } from './invitation-mail.js';
 export type { LinkRevocation } from './revoke-links.js';
 export { revokeEnrollmentLinks, revokeLinks } from './revoke-links.js';
 export { redeliverProfiles } from './redeliver.js';
+export type { OtaSettings } from './model.js';
+export { DEVICE_IDENTITY_SCEP_PATH, OTA_PATH, handleOtaRequest, startOtaEnrollment } from './ota-enrollment.js';

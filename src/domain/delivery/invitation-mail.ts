@@ -37,5 +37,9 @@ export function invitationMail(input: { to: string; name: string | null; organiz
     + `<p><a href="${escapeHtml(input.url)}">Open this link on your iPhone or iPad</a>, in Safari, and follow the steps.</p>`
     + `<p>The link works once and until ${escapeHtml(until)} UTC. If you did not expect this message, ignore it.</p>`
     + `<p><small>${escapeHtml(escrowNotice(input.organization))}</small></p>`;
-  return { to: input.to, subject: `Set up secure mail on your phone (${input.organization})`, text: lines.join('\n'), html };
+  return {
+    to: input.to, subject: `Set up secure mail on your phone (${input.organization})`, text: lines.join('\n'), html,
+    // RFC 3834: no out-of-office replies to a machine-made message.
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  };
 }

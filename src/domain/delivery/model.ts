@@ -31,11 +31,26 @@ export interface DeliverySettings {
   /** Reverse-DNS prefix of payload identifiers. */
   identifierPrefix: string;
   mailAccount: MailAccountSettings;
+  /** The certificate profile of the device-made key: signing only, or signing and encryption. */
+  signingProfile: 'smime-signing' | 'smime-dual';
   linkTtlMs: number;
   /** Lifetime of the SCEP challenge put into a profile. */
   challengeTtlMs: number;
-  /** Whether the invitation page offers over-the-air enrollment (Apple Profile Service, phases 1–3). */
-  otaEnabled: boolean;
+  /** Over-the-air enrollment (Apple Profile Service, phases 1–3), used by links when enabled. */
+  ota: OtaSettings;
+}
+
+export interface OtaSettings {
+  enabled: boolean;
+  /**
+   * The trust anchor of devices' built-in identities (for iPhones, Apple's "Apple iPhone Device CA"):
+   * a phase-1 signer certificate must carry a valid signature by this certificate's key. Only the key
+   * is used: Apple's CA expired in 2014, so validity dates are not enforced (§3).
+   */
+  deviceCa: Buffer | null;
+  sessionTtlMs: number;
+  /** PayloadExpirationDate of the delivered profile, counted from delivery. */
+  profileTtlMs: number;
 }
 
 /** What a profile build gives back: the signed profile and what went into it (never key material). */

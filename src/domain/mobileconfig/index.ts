@@ -9,3 +9,4 @@ export type { ConfigurationProfile } from './smime-profile.js';
 export { smimePayloads, smimeProfile } from './smime-profile.js';
 export type { ProfileSigner } from './sign-profile.js';
 export { encryptProfile, signProfile } from './sign-profile.js';
+export { OTA_DEVICE_ATTRIBUTES, deviceIdentityProfile, profileServiceProfile } from './profile-service.js';

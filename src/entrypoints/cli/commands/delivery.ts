@@ -19,6 +19,12 @@ function invitationLines(invitation: Invitation): string {
   ].join('\n');
 }
 
+/** What --json shows of an invitation: never the token's hash. */
+const invitationView = (invitation: Invitation) => {
+  const { secretHash: _hash, ...link } = invitation.link;
+  return { ...invitation, link };
+};
+
 function linkRows(links: EnrollmentLink[]): string {
   return table([['LINK', 'STATUS', 'DEVICE', 'CREATED', 'EXPIRES', 'MAILED'],
     ...links.map((l) => [l.id, l.status, l.deviceId ?? '-', isoDate(l.createdAt), isoDate(l.expiresAt), l.mailedAt ? isoDate(l.mailedAt) : '-'])]);
@@ -50,7 +56,7 @@ export function registerDelivery(program: Command, context: () => CommandContext
       const ctx = context();
       await withMcms(ctx, async (mcms, principal) => {
         const invitations = await mcms.delivery.redeliver(principal, email);
-        emit(ctx, invitations, () => invitations.map(invitationLines).join('\n\n'));
+        emit(ctx, invitations.map(invitationView), () => invitations.map(invitationLines).join('\n\n'));
       });
     });
   program.command('invite <email>')
@@ -60,7 +66,7 @@ export function registerDelivery(program: Command, context: () => CommandContext
       const ctx = context();
       await withMcms(ctx, async (mcms, principal) => {
         const invitation = await mcms.delivery.invite(principal, { subscriber: email, deviceId: opts.device });
-        emit(ctx, invitation, () => invitationLines(invitation));
+        emit(ctx, invitationView(invitation), () => invitationLines(invitation));
       });
     });
   const link = program.command('link').description('enrollment links');

@@ -25,6 +25,8 @@ export async function enrollRoutes(app: FastifyInstance, options: { mcms: Mcms }
   const { mcms } = options;
   // The install button is an HTML form: its (empty) urlencoded body is read and ignored.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
+  // Devices post their signed attributes as application/pkcs7-signature (iOS) and, some, octet-stream.
+  app.addContentTypeParser(['application/pkcs7-signature', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
   app.get<{ Params: { token: string } }>('/enroll/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     const link = await mcms.delivery.openLink(request.params.token);
@@ -40,14 +42,42 @@ export async function enrollRoutes(app: FastifyInstance, options: { mcms: Mcms }
   app.post<{ Params: { token: string } }>('/enroll/:token/profile', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
     try {
       const built = await mcms.delivery.downloadProfile(request.params.token);
-      return reply.type(APPLE_CONFIG).header('cache-control', 'no-store')
-        .header('content-disposition', 'attachment; filename="secure-mail.mobileconfig"').send(built.mobileconfig);
+      reply.header('content-disposition', 'attachment; filename="secure-mail.mobileconfig"');
+      return await answerProfile(reply, Promise.resolve(built.mobileconfig));
     } catch (error) {
       const state = linkRefusal(error);
       if (!state) throw error;
       return html(reply, CLOSED_STATUS[state], closedLinkPage(state));
     }
   });
+
+  // Over-the-air enrollment (Apple Profile Service): the link's button starts it ...
+  app.post<{ Params: { token: string } }>('/enroll/:token/profile-service', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
+    try {
+      return await answerProfile(reply, mcms.delivery.ota.start(request.params.token));
+    } catch (error) {
+      const state = linkRefusal(error) ?? (isDomainError(error) && error.code === 'delivery.ota-disabled' ? 'invalid' : null);
+      if (!state) throw error;
+      return html(reply, CLOSED_STATUS[state], closedLinkPage(state));
+    }
+  });
+
+  // ... and the device posts its signed requests here (phases 1 and 3). A refusal is a short text:
+  // the device shows its own error, and the reason goes to the log only.
+  app.post<{ Body: Buffer }>('/enroll/ota', { schema: { hide: true } }, async (request, reply) => {
+    if (!Buffer.isBuffer(request.body)) return reply.code(415).type('text/plain').send('expected application/pkcs7-signature');
+    try {
+      return await answerProfile(reply, mcms.delivery.ota.request(request.body));
+    } catch (error) {
+      if (!isDomainError(error) || !error.code.startsWith('delivery.ota-')) throw error;
+      request.log.warn({ code: error.code, reason: error.message }, 'over-the-air enrollment refused');
+      return reply.code(error.code === 'delivery.ota-disabled' ? 404 : 403).type('text/plain').send('refused');
+    }
+  });
+}
+
+async function answerProfile(reply: FastifyReply, profile: Promise<Buffer>): Promise<FastifyReply> {
+  return reply.type(APPLE_CONFIG).header('cache-control', 'no-store').send(await profile);
 }
 
 /** The closed-link page a refusal of the link maps to; null for anything else (a real error). */
