@@ -90,7 +90,7 @@ describe('revocation over HTTP', () => {
   const dir = tempDir();
 
   before(async () => {
-    instance = await startInstance('sqlite');
+    instance = await startInstance('sqlite', { MCMS_PORT: '0', MCMS_HOST: '127.0.0.1' });
     server = await startHttpServer(instance.mcms, { logger: pino({ level: 'silent' }) });
     writeFileSync(dir.file('chain.pem'), (await instance.mcms.ca.show(instance.mcms.localPrincipal())).chain.map((der) => toPem('CERTIFICATE', der)).join(''));
   });

@@ -1,7 +1,11 @@
 /** Every scheduled job mcms runs; `main/` schedules them, `mcms job` lists and runs them. */
 import type { ScheduledJob } from './job.js';
+import { crlRefreshJob } from './crl-refresh.js';
+import { ocspSignerRenewalJob } from './ocsp-signer-renewal.js';
 
 export type { JobContext, JobLog, ScheduledJob } from './job.js';
 
 export const JOBS: readonly ScheduledJob[] = [
+  crlRefreshJob,
+  ocspSignerRenewalJob,
 ];
