@@ -16,7 +16,8 @@ import type { Page, PageRequest } from '../domain/unit-of-work.js';
 import type { BuiltProfile, EnrollmentLink, Invitation, LinkRevocation, LinkState } from '../domain/delivery/index.js';
 import type { PublicationDrain } from '../domain/publication/index.js';
 import type { Leaver, SyncProgress, SyncSummary } from '../domain/directory/index.js';
-import type { CrlKind, CrlRefresh, Departure, DeviceLoss, PublishedCrl } from '../domain/revocation/index.js';
+import type { CrlKind, CrlRefresh, Departure, DeviceLoss, OcspAnswer, PublishedCrl } from '../domain/revocation/index.js';
+import type { OcspSignerRenewal } from '../domain/ca/index.js';
 
 export interface PublicSettings {
   baseUrl: string;
@@ -205,6 +206,17 @@ export interface Mcms {
     current(issuerId: string, kind: CrlKind): Promise<PublishedCrl>;
     /** Public: the published CRL numbers, a cheap "has it changed?" for caches. */
     numbers(issuerId: string): Promise<{ full: number | null; delta: number | null } | null>;
+  };
+  /** The OCSP responder (RFC 6960, RFC 5019/9919) for every CA we run. */
+  ocsp: {
+    /** Public: an OCSPResponse (DER) for a DER OCSPRequest; garbage gets malformedRequest, never an error. */
+    respond(request: Buffer): Promise<OcspAnswer>;
+    /**
+     * Issues a new delegated responder certificate when the current one has less than a quarter of
+     * `ca.ocspSignerValidityDays` (at most 30 days) left, or now with `force`; the `ocsp-signer-renewal`
+     * job runs it as the system (null principal).
+     */
+    renewSigner(principal: Principal | null, options: { force?: boolean | undefined }): Promise<OcspSignerRenewal>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

@@ -143,6 +143,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
       },
     },
     crl: revocation.crl,
+    ocsp: revocation.ocsp,
     health: async () => {
       const database = await store.read.identities.list().then(() => true, () => false);
       const caReady = database && (await issuingAuthority().then(() => true, () => false));

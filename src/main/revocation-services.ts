@@ -4,8 +4,9 @@
  * device delivery (`enrollmentLinks`, `inviteReplacement`) and directory publication (`directory`)
  * set their functions here; until then they do nothing.
  */
+import * as access from '../domain/access/index.js';
 import type { StatusAuthority } from '../domain/ca/index.js';
-import { loadStatusAuthorities } from '../domain/ca/index.js';
+import { loadStatusAuthorities, renewOcspSigner } from '../domain/ca/index.js';
 import type { CrlDeps, RevocationDeps, RevocationHooks } from '../domain/revocation/index.js';
 import * as revocation from '../domain/revocation/index.js';
 import type { Mcms } from '../entrypoints/services.js';
@@ -16,6 +17,7 @@ export interface RevocationServices {
   deviceLost: Mcms['devices']['lost'];
   subscriberLeave: Mcms['subscribers']['leave'];
   crl: Mcms['crl'];
+  ocsp: Mcms['ocsp'];
   /** The CAs as status publishers, loaded once; `reload` after a responder certificate is renewed. */
   authorities: { get(): Promise<StatusAuthority[]>; reload(): void };
 }
@@ -38,7 +40,27 @@ export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revo
     uow: wiring.uow, clock: wiring.clock, authorities: authorities.get,
     settings: { ...revocation.DEFAULT_CRL_SETTINGS, baseUrl: wiring.config.baseUrl },
   };
+  const responder = new revocation.OcspResponder({
+    revocations: wiring.store.read.revocations, clock: wiring.clock, authorities: authorities.get, settings: revocation.DEFAULT_OCSP_SETTINGS,
+  });
+  const validityDays = wiring.config.ca.ocspSignerValidityDays;
+  const ocsp: Mcms['ocsp'] = {
+    respond: (request) => responder.respond(request),
+    renewSigner: async (principal, options) => {
+      if (principal) access.requirePermission(principal, 'operations.run');
+      const actor = principal?.actor ?? { kind: 'system' as const, id: 'ocsp-signer-renewal', name: 'ocsp-signer-renewal' };
+      const renewal = await renewOcspSigner({ uow: wiring.uow, keys: wiring.keys, clock: wiring.clock }, actor, {
+        validityDays, renewBeforeDays: Math.min(30, validityDays / 4), force: options.force === true,
+      });
+      if (renewal.renewed) {
+        authorities.reload();
+        responder.reload();
+      }
+      return renewal;
+    },
+  };
   return {
+    ocsp,
     revoke: (principal, input) => revocation.revokeCertificate(deps, principal, input),
     deviceLost: (principal, input) => revocation.reportDeviceLost(deps, principal, input),
     subscriberLeave: (principal, input) => revocation.recordSubscriberLeaving(deps, principal, input),

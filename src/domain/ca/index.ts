@@ -14,3 +14,5 @@ export type { IdentitySummary } from './describe-hierarchy.js';
 export { certificationPath, describeHierarchy, summariseIdentity } from './describe-hierarchy.js';
 export type { CertIdHash, OcspResponder, StatusAuthority } from './status-authorities.js';
 export { loadStatusAuthorities } from './status-authorities.js';
+export type { OcspSignerRenewal } from './renew-ocsp-signer.js';
+export { renewOcspSigner } from './renew-ocsp-signer.js';

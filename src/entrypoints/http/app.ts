@@ -18,6 +18,7 @@ import { installOpenApi } from './openapi.js';
 import { installProblemHandlers, problemSchema } from './problem.js';
 import { scepRoutes } from './scep.js';
 import { crlRoutes } from './crl.js';
+import { ocspRoutes } from './ocsp.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -57,6 +58,7 @@ export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<Fa
   await app.register(apiV1, { prefix: API_PREFIX, mcms, metrics });
   await app.register(enrollRoutes, { mcms });
   await app.register(crlRoutes, { mcms });
+  await app.register(ocspRoutes, { mcms });
   return app;
 }
 

@@ -4,6 +4,8 @@ import { publicationOutboxJob } from './publication-outbox.js';
 import { directorySyncJob } from './directory-sync.js';
 import { expiryScanJob } from './expiry-scan.js';
 import { notificationOutboxJob } from './notification-outbox.js';
+import { crlRefreshJob } from './crl-refresh.js';
+import { ocspSignerRenewalJob } from './ocsp-signer-renewal.js';
 
 export type { JobContext, JobLog, ScheduledJob } from './job.js';
 
@@ -12,4 +14,6 @@ export const JOBS: readonly ScheduledJob[] = [
   directorySyncJob,
   expiryScanJob,
   notificationOutboxJob,
+  crlRefreshJob,
+  ocspSignerRenewalJob,
 ];

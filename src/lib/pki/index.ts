@@ -17,3 +17,4 @@ export * from './pkcs12/index.js';
 export * from './cms/index.js';
 export * from './scep/index.js';
 export * from './crl.js';
+export * from './ocsp.js';
