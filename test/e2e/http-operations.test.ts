@@ -145,6 +145,7 @@ describe('HTTP operations', () => {
       '/api/v1/subscribers/{key}/key-recoveries': ['post'], '/api/v1/key-recoveries/{id}/export': ['post'],
       '/api/v1/encryption-identities/{serial}/recertify': ['post'], '/api/v1/encryption-identities/{serial}/compromised': ['post'],
       '/api/v1/escrow/rotate-kra': ['post'],
+      '/api/v1/lookup': ['get'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {
