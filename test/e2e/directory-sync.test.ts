@@ -132,3 +132,38 @@ for (const { dialect, skip } of dialects) {
     });
   });
 }
+
+describe('directory sync with leavers handled automatically', () => {
+  let slapd: Slapd;
+  let instance: TestInstance;
+  let admin: Principal;
+
+  before(async () => {
+    slapd = await startSlapd();
+    slapd.add(['kim', 'lea', 'max'].map((uid) => entry(uid, [`mail: ${uid}@example.test`])).join('\n'));
+    instance = await startInstance('sqlite', {
+      MCMS_LDAP_URL: slapd.url, MCMS_LDAP_BASE_DN: PEOPLE, MCMS_LDAP_LEAVERS: 'auto', MCMS_LDAP_DISABLED_ATTRIBUTE: 'mcmsTestOctets',
+    });
+    admin = await instance.mcms.authenticate(instance.adminToken);
+  });
+  after(async () => {
+    await instance?.dispose();
+    await slapd?.dispose();
+  });
+
+  test('anonymous bind; a vanished and a disabled (configured attribute) person are disabled at once', async () => {
+    assert.equal((await instance.mcms.directory.sync(admin, { dryRun: false })).added, 3);
+    slapd.modify(`dn: ${dn('kim')}\nchangetype: delete\n\ndn: ${dn('lea')}\nchangetype: modify\nadd: mcmsTestOctets\nmcmsTestOctets: TRUE\n`);
+    const summary = await instance.mcms.directory.sync(admin, { dryRun: false });
+    assert.deepEqual(summary.leavers.map((l) => `${l.email} ${l.reason} ${l.handled}`).sort(), ['kim@example.test vanished true', 'lea@example.test disabled true']);
+    for (const email of ['kim@example.test', 'lea@example.test']) assert.equal((await instance.mcms.subscribers.show(admin, email)).status, 'disabled');
+    assert.equal((await instance.mcms.subscribers.show(admin, 'max@example.test')).status, 'active');
+  });
+
+  test('a sync that finds no entry at all (a wrong filter) makes nobody a leaver', async () => {
+    slapd.modify(`dn: ${dn('max')}\nchangetype: delete\n\ndn: ${dn('lea')}\nchangetype: delete\n`);
+    const summary = await instance.mcms.directory.sync(admin, { dryRun: false });
+    assert.deepEqual([summary.entries, summary.leavers.length], [0, 0]);
+    assert.equal((await instance.mcms.subscribers.show(admin, 'max@example.test')).status, 'active');
+  });
+});
