@@ -99,6 +99,7 @@ export const configSchema = z.object({
   ldap: z.object({
     url: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'must be an ldap:// or ldaps:// URL').optional()
       .describe('the directory (LDAP or Active Directory) people come from and certificates go to; unset: no directory'),
+    tlsCaFile: z.string().default('').describe("PEM file of the CA(s) that issued the directory's TLS certificate, for ldaps:// (empty: the system's CAs)"),
     bindDn: z.string().default('').describe('DN to bind as (empty: anonymous); needs write access to the certificate attributes to publish'),
     bindPassword: z.string().default('').describe('password of bindDn'),
     baseDn: z.string().default('').describe('where people are searched (subtree)'),

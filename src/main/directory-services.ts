@@ -3,7 +3,9 @@
  * `ldap.url` is set, and the publication use cases over the store. Without a directory, intents are
  * closed with a note and nothing is published.
  */
+import { readFileSync } from 'node:fs';
 import { LdapConnection } from '../adapters/ldap/ldap-connection.js';
+import { ConfigError } from '../config/index.js';
 import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
 import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
 import { certificationPath } from '../domain/ca/index.js';
@@ -21,7 +23,10 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
   const { config, store } = wiring;
   const ldap = config.ldap;
   const connection = ldap.url
-    ? new LdapConnection({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)! })
+    ? new LdapConnection({
+      url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)!,
+      tlsCa: ldap.tlsCaFile ? readTlsCa(ldap.tlsCaFile) : undefined,
+    })
     : null;
   const publisher = connection
     ? new LdapPublisher(connection, { baseDn: ldap.baseDn, filter: ldap.filter, mailAttribute: ldap.mailAttribute, proxyAddressesAttribute: ldap.proxyAddressesAttribute })
@@ -67,4 +72,12 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
     },
     close: async () => { await connection?.close(); },
   };
+}
+
+function readTlsCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ldap.tlsCaFile (MCMS_LDAP_TLS_CA_FILE): cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
 }

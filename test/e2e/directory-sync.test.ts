@@ -167,3 +167,30 @@ describe('directory sync with leavers handled automatically', () => {
     assert.equal((await instance.mcms.subscribers.show(admin, 'max@example.test')).status, 'active');
   });
 });
+
+describe('directory over ldaps://', () => {
+  let slapd: Slapd;
+  const instances: TestInstance[] = [];
+
+  before(async () => {
+    slapd = await startSlapd({ tls: true });
+    slapd.add(entry('tia', ['mail: tia@example.test']));
+  });
+  after(async () => {
+    for (const instance of instances) await instance.dispose();
+    await slapd?.dispose();
+  });
+
+  test('with ldap.tlsCaFile the sync reads over TLS; without it the unknown CA makes the directory unreachable', async () => {
+    const trusting = await startInstance('sqlite', {
+      MCMS_LDAP_URL: slapd.ldapsUrl!, MCMS_LDAP_TLS_CA_FILE: slapd.caFile!, MCMS_LDAP_BIND_DN: ROOT_DN, MCMS_LDAP_BIND_PASSWORD: ROOT_PASSWORD, MCMS_LDAP_BASE_DN: PEOPLE,
+    });
+    instances.push(trusting);
+    const admin = await trusting.mcms.authenticate(trusting.adminToken);
+    assert.equal((await trusting.mcms.directory.sync(admin, { dryRun: false })).added, 1);
+    const untrusting = await startInstance('sqlite', { MCMS_LDAP_URL: slapd.ldapsUrl!, MCMS_LDAP_BASE_DN: PEOPLE });
+    instances.push(untrusting);
+    await assert.rejects(untrusting.mcms.directory.sync(await untrusting.mcms.authenticate(untrusting.adminToken), { dryRun: false }),
+      (error) => isDomainError(error) && error.code === 'directory.unavailable' && /certificate/.test(error.message));
+  });
+});

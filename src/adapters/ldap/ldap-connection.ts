@@ -13,6 +13,8 @@ export interface LdapConnectionSettings {
   bindDn: string;
   bindPassword: string;
   timeoutMs: number;
+  /** For ldaps://: the CA certificates (PEM) to trust instead of the system's. */
+  tlsCa?: Buffer | undefined;
 }
 
 /** An LDAP result other than success (RFC 4511 §4.1.9), e.g. 32 noSuchObject, 18 inappropriateMatching. */
@@ -56,8 +58,8 @@ export class LdapConnection {
   private bound(): Promise<Client> {
     if (this.client?.isConnected) return Promise.resolve(this.client);
     this.binding ??= (async () => {
-      const { url, bindDn, bindPassword, timeoutMs } = this.settings;
-      const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, strictDN: false });
+      const { url, bindDn, bindPassword, timeoutMs, tlsCa } = this.settings;
+      const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, strictDN: false, ...(tlsCa ? { tlsOptions: { ca: tlsCa } } : {}) });
       try {
         if (bindDn) await client.bind(bindDn, bindPassword);
       } catch (error) {
