@@ -148,6 +148,21 @@ for (const { dialect, skip } of dialects) {
       assert.deepEqual([again.delivered, again.valuesAdded, again.valuesRemoved], [0, 0, 0]);
     });
 
+    test('an entry renamed in the directory: after the next sync, a new identity replaces the value under the new DN', async () => {
+      const synced = await instance.mcms.directory.sync(admin, { dryRun: false });
+      assert.equal(synced.skipped.length, 0, JSON.stringify(synced.skipped));
+      slapd.modify(`dn: ${dn('grace')}\nchangetype: modrdn\nnewrdn: uid=grace.h\ndeleteoldrdn: 1\n`);
+      const moved = await instance.mcms.directory.sync(admin, { dryRun: false });
+      assert.equal(moved.leavers.length, 0, 'a renamed entry is the same person');
+      await publish();
+      assert.equal(slapd.values(dn('grace.h'), CERT).length, 1);
+      const renewed = await generate('grace');
+      await publish();
+      const values = slapd.values(dn('grace.h'), CERT);
+      assert.equal(values.length, 1);
+      assert.ok(values[0]!.equals(renewed.der));
+    });
+
     test('an expired certificate is removed by the drain', async () => {
       clock.advance(800 * 24 * 60 * MINUTE);
       const drain = await publish();

@@ -12,7 +12,11 @@ import type { DirectoryLink, DirectoryPerson } from './model.js';
 export type EntryPlan =
   | { kind: 'skip'; reason: string }
   | { kind: 'add'; subscriber: Subscriber; link: DirectoryLink; leaver: boolean }
-  | { kind: 'update' | 'unchanged'; subscriber: Subscriber; next: Subscriber; link: DirectoryLink; linkChanged: boolean; leaver: boolean };
+  | {
+    kind: 'update' | 'unchanged'; subscriber: Subscriber; next: Subscriber; link: DirectoryLink; linkChanged: boolean; leaver: boolean;
+    /** The person's entry moved (renamed or recreated): what is published there must follow. */
+    entryMoved: boolean;
+  };
 
 /** What this sync has seen so far: one entry per person and per mailbox. */
 export interface SyncState {
@@ -60,5 +64,6 @@ export async function planEntry(deps: Pick<DirectoryDeps, 'uow'>, person: Direct
   const changed = next.displayName !== subscriber.displayName || !sameMailboxes(next.mailboxes, subscriber.mailboxes);
   const linkChanged = !previous || previous.entryDn !== nextLink.entryDn || previous.loginName !== nextLink.loginName
     || previous.department !== nextLink.department || previous.disabled !== nextLink.disabled || previous.leaverReason !== nextLink.leaverReason;
-  return { kind: changed ? 'update' : 'unchanged', subscriber, next, link: nextLink, linkChanged, leaver: becameLeaver };
+  const entryMoved = previous !== null && previous.entryDn !== nextLink.entryDn;
+  return { kind: changed ? 'update' : 'unchanged', subscriber, next, link: nextLink, linkChanged, leaver: becameLeaver, entryMoved };
 }

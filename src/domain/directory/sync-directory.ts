@@ -43,6 +43,7 @@ async function applyPlan(deps: DirectoryDeps, principal: Principal, plan: Exclud
         details: { id: plan.next.id, displayName: plan.next.displayName, mailboxes: plan.next.mailboxes.map((m) => m.address), via: 'directory', dn: plan.link.entryDn },
       });
     }
+    else if (plan.entryMoved) await requestDirectoryReconciliation(tx, plan.next.id, at, 'entry moved');
     await tx.directoryLinks.save(plan.link);
   });
 }
