@@ -14,7 +14,7 @@ export type EntryPlan =
   | { kind: 'add'; subscriber: Subscriber; link: DirectoryLink; leaver: boolean }
   | {
     kind: 'update' | 'unchanged'; subscriber: Subscriber; next: Subscriber; link: DirectoryLink; linkChanged: boolean; leaver: boolean;
-    /** The person's entry moved (renamed or recreated): what is published there must follow. */
+    /** The person's entry is new to mcms, or moved (renamed, recreated): what is published must follow. */
     entryMoved: boolean;
   };
 
@@ -64,6 +64,6 @@ export async function planEntry(deps: Pick<DirectoryDeps, 'uow'>, person: Direct
   const changed = next.displayName !== subscriber.displayName || !sameMailboxes(next.mailboxes, subscriber.mailboxes);
   const linkChanged = !previous || previous.entryDn !== nextLink.entryDn || previous.loginName !== nextLink.loginName
     || previous.department !== nextLink.department || previous.disabled !== nextLink.disabled || previous.leaverReason !== nextLink.leaverReason;
-  const entryMoved = previous !== null && previous.entryDn !== nextLink.entryDn;
+  const entryMoved = previous === null || previous.entryDn !== nextLink.entryDn;
   return { kind: changed ? 'update' : 'unchanged', subscriber, next, link: nextLink, linkChanged, leaver: becameLeaver, entryMoved };
 }
