@@ -129,6 +129,7 @@ for (const { dialect, skip } of dialects) {
       assert.equal(left.filter((l) => !l.handled).length, 8);
       await assert.rejects(instance.mcms.directory.confirmLeavers(admin, [`${id(50)}@example.test`]),
         (error) => isDomainError(error) && error.code === 'directory.not-a-leaver');
+      assert.equal((await instance.mcms.audit.verify(admin)).ok, true, 'every change of the syncs is in an intact audit chain');
     });
   });
 }
