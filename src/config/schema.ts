@@ -118,7 +118,7 @@ export const configSchema = z.object({
       .describe('people who vanish from the directory or are disabled: listed for an operator to confirm (`mcms directory leavers`), or handled at once'),
     certificateAttribute: z.string().default('userCertificate;binary').describe('attribute the DER encryption certificate is published to (RFC 4523)'),
     smimeAttribute: z.string().default('userSMIMECertificate')
-      .describe('attribute the PKCS#7 (certificate and chain) is published to (RFC 2798); empty: not published'),
+      .describe('attribute the PKCS#7 (certificate and chain) is published to (RFC 2798); OpenLDAP refuses the ;binary option on it, AD accepts userSMIMECertificate;binary; empty: not published'),
   }).prefault({}),
   publication: z.object({
     retryBase: duration('30s', 'first wait before a failed directory publication is retried; doubles on each failure'),
