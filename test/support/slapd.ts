@@ -105,6 +105,9 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     `rootpw ${ROOT_PASSWORD}`,
     `directory ${db}`,
     'maxsize 268435456',
+    // As directories are run: the attributes mail clients and mcms search by are indexed.
+    'index objectClass eq',
+    'index mail,uid,proxyAddresses eq',
     'access to * by * read',
     '',
   ].join('\n'));
