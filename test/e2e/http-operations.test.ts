@@ -146,6 +146,8 @@ describe('HTTP operations', () => {
       '/api/v1/encryption-identities/{serial}/recertify': ['post'], '/api/v1/encryption-identities/{serial}/compromised': ['post'],
       '/api/v1/escrow/rotate-kra': ['post'],
       '/api/v1/lookup': ['get'],
+      '/api/v1/directory/sync': ['post'], '/api/v1/directory/leavers': ['get'], '/api/v1/directory/leavers/confirm': ['post'],
+      '/api/v1/directory/publish': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {

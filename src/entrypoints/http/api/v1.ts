@@ -15,6 +15,7 @@ import { deviceRoutes, deviceSchema } from './devices.js';
 import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { lookupRoutes } from './lookup.js';
+import { directoryRoutes } from './directory.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
 
 export const API_PREFIX = '/api/v1';
@@ -39,4 +40,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(escrowRoutes, { mcms });
   await app.register(auditRoutes, { mcms });
   await app.register(lookupRoutes, { mcms });
+  await app.register(directoryRoutes, { mcms });
 }
