@@ -4,7 +4,7 @@
  * closed with a note and nothing is published.
  */
 import { readFileSync } from 'node:fs';
-import { LdapConnection } from '../adapters/ldap/ldap-connection.js';
+import { LdapConnection, checkedFilter } from '../adapters/ldap/ldap-connection.js';
 import { ConfigError } from '../config/index.js';
 import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
 import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
@@ -21,7 +21,7 @@ export interface DirectoryServices extends Pick<Mcms, 'directory'> {
 
 export function directoryServices(wiring: Wiring): DirectoryServices {
   const { config, store } = wiring;
-  const ldap = config.ldap;
+  const ldap = { ...config.ldap, filter: ldapFilter(config.ldap.filter) };
   const connection = ldap.url
     ? new LdapConnection({
       url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)!,
@@ -79,5 +79,13 @@ function readTlsCa(file: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     throw new ConfigError(`invalid configuration: ldap.tlsCaFile (MCMS_LDAP_TLS_CA_FILE): cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function ldapFilter(filter: string): string {
+  try {
+    return checkedFilter(filter);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ldap.filter (MCMS_LDAP_FILTER): not an RFC 4515 filter (${(error as Error).message.slice(0, 80)})`);
   }
 }

@@ -5,7 +5,7 @@
  * DomainError('directory.unavailable'), which callers retry later; any other LDAP result stays an
  * Error naming the result (RFC 4511 §4.1.9), with no values in it.
  */
-import { BusyError, Client, ResultCodeError, UnavailableError } from 'ldapts';
+import { BusyError, Client, FilterParser, ResultCodeError, UnavailableError } from 'ldapts';
 import { DomainError } from '../../domain/errors.js';
 
 export interface LdapConnectionSettings {
@@ -77,6 +77,7 @@ export class LdapConnection {
     if (error instanceof ResultCodeError && !(error instanceof UnavailableError) && !(error instanceof BusyError)) {
       return new LdapResultError(error.code, `LDAP ${during} failed with result ${error.code} (${error.message.slice(0, 120)})`);
     }
+    if (!isTransportFailure(error)) return new Error(`LDAP ${during} failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}`);
     // Not an LDAP answer: refused, reset, timed out, TLS failure. Drop the connection; the next call re-opens it.
     const old = this.client;
     this.client = null;
@@ -84,6 +85,14 @@ export class LdapConnection {
     const detail = error instanceof Error ? error.message : String(error);
     return new DomainError('directory.unavailable', `the directory at ${redactUrl(this.settings.url)} cannot be reached (${detail.slice(0, 120)})`);
   }
+}
+
+/** Refused, reset, unreachable, timed out, closed, or TLS refused: the directory is not there for us now. */
+function isTransportFailure(error: unknown): boolean {
+  if (error instanceof UnavailableError || error instanceof BusyError) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(E[A-Z]+|ERR_TLS|ERR_SSL|CERT_|DEPTH_|SELF_SIGNED|UNABLE_TO)/.test(code)) return true;
+  return error instanceof Error && /timeout|timed out|closed|connect|socket|certificate|tls|ssl/i.test(error.message);
 }
 
 function redactUrl(url: string): string {
@@ -104,4 +113,11 @@ export function entryValues(entry: Record<string, unknown>, attribute: string): 
   const raw = entry[key];
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')));
+}
+
+/** The configured filter in parentheses, checked by ldapts' RFC 4515 parser; throws on a malformed one. */
+export function checkedFilter(filter: string): string {
+  const wrapped = filter.trim().startsWith('(') ? filter.trim() : `(${filter.trim()})`;
+  FilterParser.parseString(wrapped);
+  return wrapped;
 }
