@@ -9,6 +9,7 @@ import { ConfigError } from '../config/index.js';
 import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
 import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
 import { certificationPath } from '../domain/ca/index.js';
+import type { DirectoryDeps } from '../domain/directory/index.js';
 import * as directory from '../domain/directory/index.js';
 import * as publication from '../domain/publication/index.js';
 import type { Mcms } from '../entrypoints/services.js';
@@ -19,7 +20,24 @@ export interface DirectoryServices extends Pick<Mcms, 'directory'> {
   close(): Promise<void>;
 }
 
-export function directoryServices(wiring: Wiring): DirectoryServices {
+export interface DirectoryOptions {
+  /**
+   * The leaver action. Default: `disableLeaver` (disable, unpublish, audit). When revocation's
+   * `subscribers.leave` (revoke everything, then disable) is wired, pass it here.
+   */
+  leave?: DirectoryDeps['leave'] | undefined;
+}
+
+/**
+ * For revocation's `hooks.directory`: a revocation asks, inside its transaction, for the person's entry
+ * to be reconciled (the revoked certificate comes off). `tx` is the store's whole repository set.
+ */
+export async function directoryRevocationHook(tx: object, subscriberId: string, at: Date): Promise<void> {
+  if (!('publicationOutbox' in tx)) throw new Error('the revocation transaction has no publication outbox');
+  await publication.requestDirectoryReconciliation(tx as { publicationOutbox: publication.PublicationOutboxRepository }, subscriberId, at, 'revoked');
+}
+
+export function directoryServices(wiring: Wiring, options: DirectoryOptions = {}): DirectoryServices {
   const { config, store } = wiring;
   const ldap = { ...config.ldap, filter: ldapFilter(config.ldap.filter) };
   const connection = ldap.url
@@ -58,8 +76,8 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
     mapping,
     leaverMode: ldap.leavers,
     // SEAM: the leaver action. Until revocation's `subscribers.leave` (revoke everything, then disable)
-    // is merged, a leaver is only disabled (and unpublished); rebind this to it.
-    leave: (principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason),
+    // is passed in `options.leave`, a leaver is only disabled (and unpublished).
+    leave: options.leave ?? ((principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason)),
   };
   return {
     directory: {
