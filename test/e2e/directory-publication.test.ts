@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { FixedClock } from '../../src/lib/clock.js';
 import { degenerateSignedData } from '../../src/lib/pki/index.js';
 import type { Principal } from '../../src/domain/access/index.js';
@@ -80,6 +81,9 @@ for (const { dialect, skip } of dialects) {
         const printed = openssl(['pkcs7', '-inform', 'DER', '-print_certs', '-noout'], pkcs7[0]!);
         assert.equal(printed.match(/subject=/g)?.length, 1 + chain.length, printed);
         assert.match(printed, /alice@example\.test|CN ?= ?alice/);
+        writeFileSync(dir.file('p7.der'), pkcs7[0]!);
+        const gnutls = execFileSync('certtool', ['--p7-info', '--inder', '--infile', dir.file('p7.der')], { encoding: 'utf8' });
+        assert.match(gnutls, new RegExp(`Number of certificates: ${1 + chain.length}`), 'GnuTLS reads the PKCS#7 too');
       } finally {
         dir.remove();
       }
