@@ -129,6 +129,13 @@ for (const { dialect, skip } of dialects) {
       assert.equal(left.filter((l) => !l.handled).length, 8);
       await assert.rejects(instance.mcms.directory.confirmLeavers(admin, [`${id(50)}@example.test`]),
         (error) => isDomainError(error) && error.code === 'directory.not-a-leaver');
+      slapd.modify(`dn: ${dn(id(21))}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 512\n\n`
+        + `dn: ${dn(id(20))}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 512\n`);
+      await instance.mcms.directory.sync(admin, { dryRun: false });
+      const after = new Map((await instance.mcms.directory.leavers(admin)).map((l) => [l.email, l]));
+      assert.equal(after.has(`${id(21)}@example.test`), false, 'a pending leaver enabled again in the directory is no longer a leaver');
+      assert.equal(after.get(`${id(20)}@example.test`)?.handled, true, 'a handled leaver stays one: coming back re-enables nobody');
+      assert.equal((await instance.mcms.subscribers.show(admin, `${id(20)}@example.test`)).status, 'disabled');
       assert.equal((await instance.mcms.audit.verify(admin)).ok, true, 'every change of the syncs is in an intact audit chain');
     });
   });

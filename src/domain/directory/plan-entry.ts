@@ -46,7 +46,9 @@ export async function planEntry(deps: Pick<DirectoryDeps, 'uow'>, person: Direct
   const mailboxes = person.mailboxes.map((address, i) => ({ address, primary: i === 0 }));
   const previous = subscriber ? await directoryLinks.findBySubscriber(subscriber.id) : null;
   const becameLeaver = person.disabled && (subscriber?.status ?? 'active') === 'active' && previous?.leaverReason == null;
-  const stillLeaver = person.disabled && previous?.leaverReason != null;
+  // A leaver stays one while disabled in the directory, or once handled (mcms disabled them): an entry
+  // that comes back does not re-enable anybody by itself; a pending leaver who is back is no longer one.
+  const stillLeaver = previous?.leaverReason != null && (person.disabled || subscriber?.status === 'disabled');
   const nextLink: DirectoryLink = {
     subscriberId: subscriber?.id ?? randomUUID(), entryDn: person.dn, loginName: person.loginName, department: person.department,
     disabled: person.disabled, lastSeenAt: state.startedAt,
