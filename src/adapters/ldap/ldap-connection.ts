@@ -17,10 +17,14 @@ export interface LdapConnectionSettings {
   tlsCa?: Buffer | undefined;
 }
 
-/** An LDAP result other than success (RFC 4511 §4.1.9), e.g. 32 noSuchObject, 18 inappropriateMatching. */
-export class LdapResultError extends Error {
+/**
+ * An LDAP result other than success (RFC 4511 §4.1.9), e.g. 49 invalidCredentials, 50
+ * insufficientAccessRights, 32 noSuchObject, 18 inappropriateMatching: the directory answered, and
+ * refused (DomainError 'directory.refused', with the result code for the adapter's own decisions).
+ */
+export class LdapResultError extends DomainError<'directory.refused'> {
   constructor(readonly resultCode: number, message: string) {
-    super(message);
+    super('directory.refused', message, { resultCode });
   }
 }
 
@@ -75,7 +79,13 @@ export class LdapConnection {
   private failure(error: unknown, during: string): Error {
     if (error instanceof DomainError) return error;
     if (error instanceof ResultCodeError && !(error instanceof UnavailableError) && !(error instanceof BusyError)) {
-      return new LdapResultError(error.code, `LDAP ${during} failed with result ${error.code} (${error.message.slice(0, 120)})`);
+      if (during === 'bind') {
+        // Wrong credentials or a locked account: nothing will work until the configuration changes, so the
+        // directory counts as unreachable (a drain stops, intents wait) and the message says why.
+        return new DomainError('directory.unavailable',
+          `the directory refused the bind as ${this.settings.bindDn || 'anonymous'}: LDAP result ${error.code} (${error.message.slice(0, 120)})`);
+      }
+      return new LdapResultError(error.code, `the directory refused the ${during}: LDAP result ${error.code} (${error.message.slice(0, 120)})`);
     }
     if (!isTransportFailure(error)) return new Error(`LDAP ${during} failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}`);
     // Not an LDAP answer: refused, reset, timed out, TLS failure. Drop the connection; the next call re-opens it.

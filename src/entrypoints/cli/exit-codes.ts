@@ -71,4 +71,5 @@ export const EXIT_CODES = {
   'directory.unavailable': EXIT.unavailable,
   'directory.not-configured': EXIT.config,
   'directory.not-a-leaver': EXIT.failure,
+  'directory.refused': EXIT.unavailable,
 } as const satisfies Record<ErrorCode, number>;

@@ -84,6 +84,7 @@ export const PROBLEMS = {
   'directory.unavailable': { status: 503, title: 'Directory unreachable' },
   'directory.not-configured': { status: 409, title: 'No directory is configured' },
   'directory.not-a-leaver': { status: 409, title: 'Not a leaver in the directory' },
+  'directory.refused': { status: 502, title: 'The directory refused the operation' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },
