@@ -56,6 +56,9 @@ describe('mcms directory CLI', () => {
     const shown = mcms(['--json', 'subscriber', 'show', 'ann@example.test']);
     assert.equal(shown.status, 0, shown.stderr);
     assert.equal(shown.json().displayName, 'Ann Example');
+    const job = mcms(['job', 'run', 'directory-sync']);
+    assert.equal(job.status, 0, job.stderr);
+    assert.equal(job.stdout.trim(), 'directory-sync: 3 entries: 0 added, 0 updated, 0 leavers, 1 skipped');
     const leavers = mcms(['directory', 'leavers']);
     assert.equal(leavers.status, 0, leavers.stderr);
     assert.equal(leavers.stdout.trim(), 'no leavers');
