@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   scep: () => import('./scep.js'),
   escrow: () => import('./escrow.js'),
   profile: () => import('./profile.js'),
+  directory: () => import('./directory.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

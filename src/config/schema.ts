@@ -159,6 +159,7 @@ export const configSchema = z.object({
   ldap: z.object({
     url: z.string().regex(/^ldaps?:\/\/[^\s]+$/, 'must be an ldap:// or ldaps:// URL').optional()
       .describe('the directory (LDAP or Active Directory) people come from and certificates go to; unset: no directory'),
+    tlsCaFile: z.string().default('').describe("PEM file of the CA(s) that issued the directory's TLS certificate, for ldaps:// (empty: the system's CAs)"),
     bindDn: z.string().default('').describe('DN to bind as (empty: anonymous); needs write access to the certificate attributes to publish'),
     bindPassword: z.string().default('').describe('password of bindDn'),
     baseDn: z.string().default('').describe('where people are searched (subtree)'),
@@ -177,7 +178,7 @@ export const configSchema = z.object({
       .describe('people who vanish from the directory or are disabled: listed for an operator to confirm (`mcms directory leavers`), or handled at once'),
     certificateAttribute: z.string().default('userCertificate;binary').describe('attribute the DER encryption certificate is published to (RFC 4523)'),
     smimeAttribute: z.string().default('userSMIMECertificate')
-      .describe('attribute the PKCS#7 (certificate and chain) is published to (RFC 2798); empty: not published'),
+      .describe('attribute the PKCS#7 (certificate and chain) is published to (RFC 2798); OpenLDAP refuses the ;binary option on it, AD accepts userSMIMECertificate;binary; empty: not published'),
   }).prefault({}),
   publication: z.object({
     retryBase: duration('30s', 'first wait before a failed directory publication is retried; doubles on each failure'),

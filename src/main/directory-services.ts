@@ -3,10 +3,13 @@
  * `ldap.url` is set, and the publication use cases over the store. Without a directory, intents are
  * closed with a note and nothing is published.
  */
-import { LdapConnection } from '../adapters/ldap/ldap-connection.js';
+import { readFileSync } from 'node:fs';
+import { LdapConnection, checkedFilter } from '../adapters/ldap/ldap-connection.js';
+import { ConfigError } from '../config/index.js';
 import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
 import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
 import { certificationPath } from '../domain/ca/index.js';
+import type { DirectoryDeps } from '../domain/directory/index.js';
 import * as directory from '../domain/directory/index.js';
 import * as publication from '../domain/publication/index.js';
 import type { Mcms } from '../entrypoints/services.js';
@@ -17,11 +20,31 @@ export interface DirectoryServices extends Pick<Mcms, 'directory'> {
   close(): Promise<void>;
 }
 
-export function directoryServices(wiring: Wiring): DirectoryServices {
+export interface DirectoryOptions {
+  /**
+   * The leaver action. Default: `disableLeaver` (disable, unpublish, audit). When revocation's
+   * `subscribers.leave` (revoke everything, then disable) is wired, pass it here.
+   */
+  leave?: DirectoryDeps['leave'] | undefined;
+}
+
+/**
+ * For revocation's `hooks.directory`: a revocation asks, inside its transaction, for the person's entry
+ * to be reconciled (the revoked certificate comes off). `tx` is the store's whole repository set.
+ */
+export async function directoryRevocationHook(tx: object, subscriberId: string, at: Date): Promise<void> {
+  if (!('publicationOutbox' in tx)) throw new Error('the revocation transaction has no publication outbox');
+  await publication.requestDirectoryReconciliation(tx as { publicationOutbox: publication.PublicationOutboxRepository }, subscriberId, at, 'revoked');
+}
+
+export function directoryServices(wiring: Wiring, options: DirectoryOptions = {}): DirectoryServices {
   const { config, store } = wiring;
-  const ldap = config.ldap;
+  const ldap = { ...config.ldap, filter: ldapFilter(config.ldap.filter) };
   const connection = ldap.url
-    ? new LdapConnection({ url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)! })
+    ? new LdapConnection({
+      url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, timeoutMs: parseDuration(ldap.timeout)!,
+      tlsCa: ldap.tlsCaFile ? readTlsCa(ldap.tlsCaFile) : undefined,
+    })
     : null;
   const publisher = connection
     ? new LdapPublisher(connection, { baseDn: ldap.baseDn, filter: ldap.filter, mailAttribute: ldap.mailAttribute, proxyAddressesAttribute: ldap.proxyAddressesAttribute })
@@ -53,8 +76,8 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
     mapping,
     leaverMode: ldap.leavers,
     // SEAM: the leaver action. Until revocation's `subscribers.leave` (revoke everything, then disable)
-    // is merged, a leaver is only disabled (and unpublished); rebind this to it.
-    leave: (principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason),
+    // is passed in `options.leave`, a leaver is only disabled (and unpublished).
+    leave: options.leave ?? ((principal, subscriber, reason) => directory.disableLeaver(wiring, principal, subscriber, reason)),
   };
   return {
     directory: {
@@ -67,4 +90,20 @@ export function directoryServices(wiring: Wiring): DirectoryServices {
     },
     close: async () => { await connection?.close(); },
   };
+}
+
+function readTlsCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ldap.tlsCaFile (MCMS_LDAP_TLS_CA_FILE): cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function ldapFilter(filter: string): string {
+  try {
+    return checkedFilter(filter);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ldap.filter (MCMS_LDAP_FILTER): not an RFC 4515 filter (${(error as Error).message.slice(0, 80)})`);
+  }
 }

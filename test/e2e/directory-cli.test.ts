@@ -56,6 +56,9 @@ describe('mcms directory CLI', () => {
     const shown = mcms(['--json', 'subscriber', 'show', 'ann@example.test']);
     assert.equal(shown.status, 0, shown.stderr);
     assert.equal(shown.json().displayName, 'Ann Example');
+    const job = mcms(['job', 'run', 'directory-sync']);
+    assert.equal(job.status, 0, job.stderr);
+    assert.equal(job.stdout.trim(), 'directory-sync: 3 entries: 0 added, 0 updated, 0 leavers, 1 skipped');
     const leavers = mcms(['directory', 'leavers']);
     assert.equal(leavers.status, 0, leavers.stderr);
     assert.equal(leavers.stdout.trim(), 'no leavers');
@@ -67,6 +70,12 @@ describe('mcms directory CLI', () => {
     assert.equal(sync.status, 69, sync.stderr);
     assert.match(sync.stderr, /^mcms: the directory at ldap:\/\/127\.0\.0\.1:\d+\/ cannot be reached/);
     assert.equal(sync.stderr.trim().split('\n').length, 1);
+    const wrongPassword = mcms(['directory', 'sync'], { MCMS_LDAP_BIND_PASSWORD: 'wrong' });
+    assert.equal(wrongPassword.status, 69, wrongPassword.stderr);
+    assert.match(wrongPassword.stderr, /^mcms: the directory refused the bind as cn=admin,dc=example,dc=test: LDAP result 49/);
+    const badBase = mcms(['directory', 'sync'], { MCMS_LDAP_BASE_DN: 'ou=nowhere,dc=example,dc=test' });
+    assert.equal(badBase.status, 69, badBase.stderr);
+    assert.match(badBase.stderr, /^mcms: the directory refused the operation: LDAP result 32/);
     const generated = mcms(['--json', 'escrow', 'generate', 'ann@example.test'], nowhere);
     assert.equal(generated.status, 0, generated.stderr);
     const serial = (generated.json().identity as { serial: string }).serial;

@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { FixedClock } from '../../src/lib/clock.js';
 import { degenerateSignedData } from '../../src/lib/pki/index.js';
 import type { Principal } from '../../src/domain/access/index.js';
@@ -80,6 +81,9 @@ for (const { dialect, skip } of dialects) {
         const printed = openssl(['pkcs7', '-inform', 'DER', '-print_certs', '-noout'], pkcs7[0]!);
         assert.equal(printed.match(/subject=/g)?.length, 1 + chain.length, printed);
         assert.match(printed, /alice@example\.test|CN ?= ?alice/);
+        writeFileSync(dir.file('p7.der'), pkcs7[0]!);
+        const gnutls = execFileSync('certtool', ['--p7-info', '--inder', '--infile', dir.file('p7.der')], { encoding: 'utf8' });
+        assert.match(gnutls, new RegExp(`Number of certificates: ${1 + chain.length}`), 'GnuTLS reads the PKCS#7 too');
       } finally {
         dir.remove();
       }
@@ -146,6 +150,21 @@ for (const { dialect, skip } of dialects) {
       }
       const again = await publish();
       assert.deepEqual([again.delivered, again.valuesAdded, again.valuesRemoved], [0, 0, 0]);
+    });
+
+    test('an entry renamed in the directory: after the next sync, a new identity replaces the value under the new DN', async () => {
+      const synced = await instance.mcms.directory.sync(admin, { dryRun: false });
+      assert.equal(synced.skipped.length, 0, JSON.stringify(synced.skipped));
+      slapd.modify(`dn: ${dn('grace')}\nchangetype: modrdn\nnewrdn: uid=grace.h\ndeleteoldrdn: 1\n`);
+      const moved = await instance.mcms.directory.sync(admin, { dryRun: false });
+      assert.equal(moved.leavers.length, 0, 'a renamed entry is the same person');
+      await publish();
+      assert.equal(slapd.values(dn('grace.h'), CERT).length, 1);
+      const renewed = await generate('grace');
+      await publish();
+      const values = slapd.values(dn('grace.h'), CERT);
+      assert.equal(values.length, 1);
+      assert.ok(values[0]!.equals(renewed.der));
     });
 
     test('an expired certificate is removed by the drain', async () => {

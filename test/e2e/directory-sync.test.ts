@@ -129,6 +129,76 @@ for (const { dialect, skip } of dialects) {
       assert.equal(left.filter((l) => !l.handled).length, 8);
       await assert.rejects(instance.mcms.directory.confirmLeavers(admin, [`${id(50)}@example.test`]),
         (error) => isDomainError(error) && error.code === 'directory.not-a-leaver');
+      slapd.modify(`dn: ${dn(id(21))}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 512\n\n`
+        + `dn: ${dn(id(20))}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 512\n`);
+      await instance.mcms.directory.sync(admin, { dryRun: false });
+      const after = new Map((await instance.mcms.directory.leavers(admin)).map((l) => [l.email, l]));
+      assert.equal(after.has(`${id(21)}@example.test`), false, 'a pending leaver enabled again in the directory is no longer a leaver');
+      assert.equal(after.get(`${id(20)}@example.test`)?.handled, true, 'a handled leaver stays one: coming back re-enables nobody');
+      assert.equal((await instance.mcms.subscribers.show(admin, `${id(20)}@example.test`)).status, 'disabled');
+      assert.equal((await instance.mcms.audit.verify(admin)).ok, true, 'every change of the syncs is in an intact audit chain');
     });
   });
 }
+
+describe('directory sync with leavers handled automatically', () => {
+  let slapd: Slapd;
+  let instance: TestInstance;
+  let admin: Principal;
+
+  before(async () => {
+    slapd = await startSlapd();
+    slapd.add(['kim', 'lea', 'max'].map((uid) => entry(uid, [`mail: ${uid}@example.test`])).join('\n'));
+    instance = await startInstance('sqlite', {
+      MCMS_LDAP_URL: slapd.url, MCMS_LDAP_BASE_DN: PEOPLE, MCMS_LDAP_LEAVERS: 'auto', MCMS_LDAP_DISABLED_ATTRIBUTE: 'mcmsTestOctets',
+    });
+    admin = await instance.mcms.authenticate(instance.adminToken);
+  });
+  after(async () => {
+    await instance?.dispose();
+    await slapd?.dispose();
+  });
+
+  test('anonymous bind; a vanished and a disabled (configured attribute) person are disabled at once', async () => {
+    assert.equal((await instance.mcms.directory.sync(admin, { dryRun: false })).added, 3);
+    slapd.modify(`dn: ${dn('kim')}\nchangetype: delete\n\ndn: ${dn('lea')}\nchangetype: modify\nadd: mcmsTestOctets\nmcmsTestOctets: TRUE\n`);
+    const summary = await instance.mcms.directory.sync(admin, { dryRun: false });
+    assert.deepEqual(summary.leavers.map((l) => `${l.email} ${l.reason} ${l.handled}`).sort(), ['kim@example.test vanished true', 'lea@example.test disabled true']);
+    for (const email of ['kim@example.test', 'lea@example.test']) assert.equal((await instance.mcms.subscribers.show(admin, email)).status, 'disabled');
+    assert.equal((await instance.mcms.subscribers.show(admin, 'max@example.test')).status, 'active');
+  });
+
+  test('a sync that finds no entry at all (a wrong filter) makes nobody a leaver', async () => {
+    slapd.modify(`dn: ${dn('max')}\nchangetype: delete\n\ndn: ${dn('lea')}\nchangetype: delete\n`);
+    const summary = await instance.mcms.directory.sync(admin, { dryRun: false });
+    assert.deepEqual([summary.entries, summary.leavers.length], [0, 0]);
+    assert.equal((await instance.mcms.subscribers.show(admin, 'max@example.test')).status, 'active');
+  });
+});
+
+describe('directory over ldaps://', () => {
+  let slapd: Slapd;
+  const instances: TestInstance[] = [];
+
+  before(async () => {
+    slapd = await startSlapd({ tls: true });
+    slapd.add(entry('tia', ['mail: tia@example.test']));
+  });
+  after(async () => {
+    for (const instance of instances) await instance.dispose();
+    await slapd?.dispose();
+  });
+
+  test('with ldap.tlsCaFile the sync reads over TLS; without it the unknown CA makes the directory unreachable', async () => {
+    const trusting = await startInstance('sqlite', {
+      MCMS_LDAP_URL: slapd.ldapsUrl!, MCMS_LDAP_TLS_CA_FILE: slapd.caFile!, MCMS_LDAP_BIND_DN: ROOT_DN, MCMS_LDAP_BIND_PASSWORD: ROOT_PASSWORD, MCMS_LDAP_BASE_DN: PEOPLE,
+    });
+    instances.push(trusting);
+    const admin = await trusting.mcms.authenticate(trusting.adminToken);
+    assert.equal((await trusting.mcms.directory.sync(admin, { dryRun: false })).added, 1);
+    const untrusting = await startInstance('sqlite', { MCMS_LDAP_URL: slapd.ldapsUrl!, MCMS_LDAP_BASE_DN: PEOPLE });
+    instances.push(untrusting);
+    await assert.rejects(untrusting.mcms.directory.sync(await untrusting.mcms.authenticate(untrusting.adminToken), { dryRun: false }),
+      (error) => isDomainError(error) && error.code === 'directory.unavailable' && /certificate/.test(error.message));
+  });
+});

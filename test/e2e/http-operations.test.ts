@@ -152,6 +152,8 @@ describe('HTTP operations', () => {
       '/api/v1/subscribers/{key}/redeliver': ['post'],
       '/api/v1/certificates/{serial}/revocation': ['post'], '/api/v1/devices/{id}/lost': ['post'],
       '/api/v1/subscribers/{key}/leave': ['post'], '/api/v1/crls': ['post'],
+      '/api/v1/directory/sync': ['post'], '/api/v1/directory/leavers': ['get'], '/api/v1/directory/leavers/confirm': ['post'],
+      '/api/v1/directory/publish': ['post'],
     };
     assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1')).sort(), Object.keys(expected).sort());
     for (const [path, methods] of Object.entries(expected)) {

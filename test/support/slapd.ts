@@ -43,6 +43,9 @@ objectclass ( 1.3.6.1.4.1.32473.7.1 NAME 'mcmsTestAdUser' SUP top AUXILIARY
 export interface Slapd {
   url: string;
   port: number;
+  /** With `tls`: the ldaps:// URL and the PEM CA that issued slapd's certificate. */
+  ldapsUrl?: string;
+  caFile?: string;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** `ldapadd` of LDIF as the root DN. */
@@ -65,8 +68,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startSlapd(): Promise<Slapd> {
+/** A CA and a server certificate for 127.0.0.1 made by openssl, for ldaps://. */
+function tlsFiles(dir: { file: (name: string) => string }): { caFile: string; certFile: string; keyFile: string } {
+  const files = { caFile: dir.file('tls-ca.pem'), certFile: dir.file('tls-server.pem'), keyFile: dir.file('tls-server.key') };
+  const ossl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ossl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir.file('tls-ca.key'), '-out', files.caFile,
+    '-subj', '/CN=slapd test CA', '-days', '2', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  ossl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', files.keyFile, '-out', dir.file('tls-server.csr'), '-subj', '/CN=127.0.0.1']);
+  writeFileSync(dir.file('tls-ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  ossl(['x509', '-req', '-in', dir.file('tls-server.csr'), '-CA', files.caFile, '-CAkey', dir.file('tls-ca.key'), '-CAcreateserial', '-days', '2',
+    '-extfile', dir.file('tls-ext.cnf'), '-out', files.certFile]);
+  return files;
+}
+
+export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd> {
   const dir = tempDir('mcms-slapd-');
+  const tls = options.tls ? tlsFiles(dir) : null;
   const db = join(dir.path, 'db');
   mkdirSync(db);
   writeFileSync(dir.file('ad.schema'), AD_SCHEMA);
@@ -81,18 +98,24 @@ export async function startSlapd(): Promise<Slapd> {
     'moduleload back_mdb',
     // Like AD's MaxPageSize: a plain search stops at 500 entries, a paged one (RFC 2696) gets them all.
     'sizelimit size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited',
+    ...(tls ? [`TLSCACertificateFile ${tls.caFile}`, `TLSCertificateFile ${tls.certFile}`, `TLSCertificateKeyFile ${tls.keyFile}`] : []),
     'database mdb',
     `suffix "${SUFFIX}"`,
     `rootdn "${ROOT_DN}"`,
     `rootpw ${ROOT_PASSWORD}`,
     `directory ${db}`,
     'maxsize 268435456',
+    // As directories are run: the attributes mail clients and mcms search by are indexed.
+    'index objectClass eq',
+    'index mail,uid,proxyAddresses eq',
     'access to * by * read',
     '',
   ].join('\n'));
   let port = 0;
+  let tlsPort = 0;
   const launch = async () => {
-    const r = spawnSync('slapd', ['-f', dir.file('slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`], { encoding: 'utf8' });
+    const urls = [`ldap://127.0.0.1:${port}/`, ...(tls ? [`ldaps://127.0.0.1:${tlsPort}/`] : [])];
+    const r = spawnSync('slapd', ['-f', dir.file('slapd.conf'), '-h', urls.join(' ')], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`slapd did not start: ${r.stderr}`);
     for (let i = 0; i < 100; i++) {
       const probe = spawnSync('ldapsearch', ['-x', '-H', `ldap://127.0.0.1:${port}/`, '-b', '', '-s', 'base', '1.1'], { encoding: 'utf8' });
@@ -113,6 +136,7 @@ export async function startSlapd(): Promise<Slapd> {
   };
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
+    tlsPort = tls ? await freePort() : 0;
     try {
       await launch();
       break;
@@ -125,6 +149,7 @@ export async function startSlapd(): Promise<Slapd> {
     execFileSync(tool, ['-x', '-H', url, '-D', ROOT_DN, '-w', ROOT_PASSWORD], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   const slapd: Slapd = {
     url, port, stop,
+    ...(tls ? { ldapsUrl: `ldaps://127.0.0.1:${tlsPort}/`, caFile: tls.caFile } : {}),
     start: launch,
     add: (input) => { ldif('ldapadd', input); },
     modify: (input) => { ldif('ldapmodify', input); },

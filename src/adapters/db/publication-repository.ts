@@ -49,11 +49,11 @@ export class KyselyPublicationOutboxRepository implements PublicationOutboxRepos
     return Number(row.n);
   }
 
-  async markDelivered(ids: string[], change: { at: Date; note: string | null }): Promise<void> {
+  async markDelivered(ids: readonly string[], change: { at: Date; note: string | null }): Promise<void> {
     if (ids.length === 0) return;
     await this.db.updateTable('publication_outbox')
       .set({ status: 'delivered', delivered_at: instant(change.at), last_error: change.note })
-      .where('id', 'in', ids).where('status', '=', 'pending').execute();
+      .where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
   }
 
   async markFailed(id: string, change: { attempts: number; nextAttemptAt: Date; error: string }): Promise<void> {

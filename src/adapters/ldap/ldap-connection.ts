@@ -5,7 +5,7 @@
  * DomainError('directory.unavailable'), which callers retry later; any other LDAP result stays an
  * Error naming the result (RFC 4511 §4.1.9), with no values in it.
  */
-import { BusyError, Client, ResultCodeError, UnavailableError } from 'ldapts';
+import { BusyError, Client, FilterParser, ResultCodeError, UnavailableError } from 'ldapts';
 import { DomainError } from '../../domain/errors.js';
 
 export interface LdapConnectionSettings {
@@ -13,12 +13,18 @@ export interface LdapConnectionSettings {
   bindDn: string;
   bindPassword: string;
   timeoutMs: number;
+  /** For ldaps://: the CA certificates (PEM) to trust instead of the system's. */
+  tlsCa?: Buffer | undefined;
 }
 
-/** An LDAP result other than success (RFC 4511 §4.1.9), e.g. 32 noSuchObject, 18 inappropriateMatching. */
-export class LdapResultError extends Error {
+/**
+ * An LDAP result other than success (RFC 4511 §4.1.9), e.g. 49 invalidCredentials, 50
+ * insufficientAccessRights, 32 noSuchObject, 18 inappropriateMatching: the directory answered, and
+ * refused (DomainError 'directory.refused', with the result code for the adapter's own decisions).
+ */
+export class LdapResultError extends DomainError<'directory.refused'> {
   constructor(readonly resultCode: number, message: string) {
-    super(message);
+    super('directory.refused', message, { resultCode });
   }
 }
 
@@ -56,8 +62,8 @@ export class LdapConnection {
   private bound(): Promise<Client> {
     if (this.client?.isConnected) return Promise.resolve(this.client);
     this.binding ??= (async () => {
-      const { url, bindDn, bindPassword, timeoutMs } = this.settings;
-      const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, strictDN: false });
+      const { url, bindDn, bindPassword, timeoutMs, tlsCa } = this.settings;
+      const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, strictDN: false, ...(tlsCa ? { tlsOptions: { ca: tlsCa } } : {}) });
       try {
         if (bindDn) await client.bind(bindDn, bindPassword);
       } catch (error) {
@@ -73,8 +79,15 @@ export class LdapConnection {
   private failure(error: unknown, during: string): Error {
     if (error instanceof DomainError) return error;
     if (error instanceof ResultCodeError && !(error instanceof UnavailableError) && !(error instanceof BusyError)) {
-      return new LdapResultError(error.code, `LDAP ${during} failed with result ${error.code} (${error.message.slice(0, 120)})`);
+      if (during === 'bind') {
+        // Wrong credentials or a locked account: nothing will work until the configuration changes, so the
+        // directory counts as unreachable (a drain stops, intents wait) and the message says why.
+        return new DomainError('directory.unavailable',
+          `the directory refused the bind as ${this.settings.bindDn || 'anonymous'}: LDAP result ${error.code} (${error.message.slice(0, 120)})`);
+      }
+      return new LdapResultError(error.code, `the directory refused the ${during}: LDAP result ${error.code} (${error.message.slice(0, 120)})`);
     }
+    if (!isTransportFailure(error)) return new Error(`LDAP ${during} failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}`);
     // Not an LDAP answer: refused, reset, timed out, TLS failure. Drop the connection; the next call re-opens it.
     const old = this.client;
     this.client = null;
@@ -82,6 +95,14 @@ export class LdapConnection {
     const detail = error instanceof Error ? error.message : String(error);
     return new DomainError('directory.unavailable', `the directory at ${redactUrl(this.settings.url)} cannot be reached (${detail.slice(0, 120)})`);
   }
+}
+
+/** Refused, reset, unreachable, timed out, closed, or TLS refused: the directory is not there for us now. */
+function isTransportFailure(error: unknown): boolean {
+  if (error instanceof UnavailableError || error instanceof BusyError) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(E[A-Z]+|ERR_TLS|ERR_SSL|CERT_|DEPTH_|SELF_SIGNED|UNABLE_TO)/.test(code)) return true;
+  return error instanceof Error && /timeout|timed out|closed|connect|socket|certificate|tls|ssl/i.test(error.message);
 }
 
 function redactUrl(url: string): string {
@@ -102,4 +123,11 @@ export function entryValues(entry: Record<string, unknown>, attribute: string): 
   const raw = entry[key];
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')));
+}
+
+/** The configured filter in parentheses, checked by ldapts' RFC 4515 parser; throws on a malformed one. */
+export function checkedFilter(filter: string): string {
+  const wrapped = filter.trim().startsWith('(') ? filter.trim() : `(${filter.trim()})`;
+  FilterParser.parseString(wrapped);
+  return wrapped;
 }

@@ -12,7 +12,11 @@ import type { DirectoryLink, DirectoryPerson } from './model.js';
 export type EntryPlan =
   | { kind: 'skip'; reason: string }
   | { kind: 'add'; subscriber: Subscriber; link: DirectoryLink; leaver: boolean }
-  | { kind: 'update' | 'unchanged'; subscriber: Subscriber; next: Subscriber; link: DirectoryLink; linkChanged: boolean; leaver: boolean };
+  | {
+    kind: 'update' | 'unchanged'; subscriber: Subscriber; next: Subscriber; link: DirectoryLink; linkChanged: boolean; leaver: boolean;
+    /** The person's entry is new to mcms, or moved (renamed, recreated): what is published must follow. */
+    entryMoved: boolean;
+  };
 
 /** What this sync has seen so far: one entry per person and per mailbox. */
 export interface SyncState {
@@ -42,7 +46,9 @@ export async function planEntry(deps: Pick<DirectoryDeps, 'uow'>, person: Direct
   const mailboxes = person.mailboxes.map((address, i) => ({ address, primary: i === 0 }));
   const previous = subscriber ? await directoryLinks.findBySubscriber(subscriber.id) : null;
   const becameLeaver = person.disabled && (subscriber?.status ?? 'active') === 'active' && previous?.leaverReason == null;
-  const stillLeaver = person.disabled && previous?.leaverReason != null;
+  // A leaver stays one while disabled in the directory, or once handled (mcms disabled them): an entry
+  // that comes back does not re-enable anybody by itself; a pending leaver who is back is no longer one.
+  const stillLeaver = previous?.leaverReason != null && (person.disabled || subscriber?.status === 'disabled');
   const nextLink: DirectoryLink = {
     subscriberId: subscriber?.id ?? randomUUID(), entryDn: person.dn, loginName: person.loginName, department: person.department,
     disabled: person.disabled, lastSeenAt: state.startedAt,
@@ -60,5 +66,6 @@ export async function planEntry(deps: Pick<DirectoryDeps, 'uow'>, person: Direct
   const changed = next.displayName !== subscriber.displayName || !sameMailboxes(next.mailboxes, subscriber.mailboxes);
   const linkChanged = !previous || previous.entryDn !== nextLink.entryDn || previous.loginName !== nextLink.loginName
     || previous.department !== nextLink.department || previous.disabled !== nextLink.disabled || previous.leaverReason !== nextLink.leaverReason;
-  return { kind: changed ? 'update' : 'unchanged', subscriber, next, link: nextLink, linkChanged, leaver: becameLeaver };
+  const entryMoved = previous === null || previous.entryDn !== nextLink.entryDn;
+  return { kind: changed ? 'update' : 'unchanged', subscriber, next, link: nextLink, linkChanged, leaver: becameLeaver, entryMoved };
 }

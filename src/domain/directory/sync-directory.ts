@@ -43,18 +43,31 @@ async function applyPlan(deps: DirectoryDeps, principal: Principal, plan: Exclud
         details: { id: plan.next.id, displayName: plan.next.displayName, mailboxes: plan.next.mailboxes.map((m) => m.address), via: 'directory', dn: plan.link.entryDn },
       });
     }
+    else if (plan.entryMoved) await requestDirectoryReconciliation(tx, plan.next.id, at, 'entry moved');
     await tx.directoryLinks.save(plan.link);
+    if (plan.leaver) {
+      await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
+        action: 'directory.leaver', target: plan.subscriber.mailboxes[0]!.address, details: { id: plan.subscriber.id, reason: 'disabled', dn: plan.link.entryDn },
+      });
+    }
   });
 }
 
-async function markVanished(deps: DirectoryDeps, state: SyncState, dryRun: boolean): Promise<{ link: DirectoryLink; subscriber: Subscriber }[]> {
+async function markVanished(deps: DirectoryDeps, principal: Principal, state: SyncState, dryRun: boolean): Promise<{ link: DirectoryLink; subscriber: Subscriber }[]> {
   const found: { link: DirectoryLink; subscriber: Subscriber }[] = [];
   for (const link of await deps.uow.read.directoryLinks.listNotSeenSince(state.startedAt)) {
     if (state.seenSubscribers.has(link.subscriberId)) continue; // seen by this sync (a dry run does not record it)
     const subscriber = await deps.uow.read.subscribers.findById(link.subscriberId);
     if (!subscriber || subscriber.status !== 'active') continue;
     const marked: DirectoryLink = { ...link, leaverReason: 'vanished', leaverSince: state.startedAt };
-    if (!dryRun) await deps.uow.transaction((tx) => tx.directoryLinks.save(marked));
+    if (!dryRun) {
+      await deps.uow.transaction(async (tx) => {
+        await tx.directoryLinks.save(marked);
+        await recordAuditEvent(tx.audit, deps.clock, principal.actor, {
+          action: 'directory.leaver', target: subscriber.mailboxes[0]?.address ?? subscriber.id, details: { id: subscriber.id, reason: 'vanished', dn: link.entryDn },
+        });
+      });
+    }
     found.push({ link: marked, subscriber });
   }
   return found;
@@ -96,7 +109,7 @@ export async function syncDirectory(deps: DirectoryDeps, principal: Principal, o
       break;
     }
   }
-  if (complete && summary.entries > 0) newLeavers.push(...(await markVanished(deps, state, options.dryRun)));
+  if (complete && summary.entries > 0) newLeavers.push(...(await markVanished(deps, principal, state, options.dryRun)));
   summary.disabled = newLeavers.length;
   for (const { link, subscriber } of newLeavers) {
     const handled = !options.dryRun && deps.leaverMode === 'auto';

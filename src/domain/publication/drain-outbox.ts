@@ -38,6 +38,8 @@ export async function drainPublicationOutbox(deps: PublicationDeps, principal: P
   const now = deps.clock.now();
   const drain: PublicationDrain = { delivered: 0, failed: 0, noEntry: 0, valuesAdded: 0, valuesRemoved: 0, pending: 0, unavailable: null };
   const { directory } = deps;
+  let chainOnce: Promise<Buffer[]> | undefined;
+  const chain = () => (chainOnce ??= deps.chain());
   await enqueueExpired(deps, now);
   const due = await deps.uow.read.publicationOutbox.listDue(now, deps.settings.batchSize);
   const bySubscriber = new Map<string, PublicationIntent[]>();
@@ -52,11 +54,9 @@ export async function drainPublicationOutbox(deps: PublicationDeps, principal: P
       continue;
     }
     try {
-      const outcome = await reconcileEntry({ ...deps, directory }, subscriberId, principal.actor);
-      const note = outcome.entryDn === null && outcome.removed.length === 0 ? 'no directory entry' : null;
-      await deps.uow.transaction((tx) => tx.publicationOutbox.markDelivered(ids, { at: deps.clock.now(), note }));
+      const outcome = await reconcileEntry({ ...deps, directory, chain }, subscriberId, principal.actor, ids);
       drain.delivered += ids.length;
-      if (note) drain.noEntry += 1;
+      if (outcome.note) drain.noEntry += 1;
       drain.valuesAdded += outcome.added.length;
       drain.valuesRemoved += outcome.removed.length;
     } catch (error) {

@@ -5,7 +5,7 @@ export interface PublicationOutboxRepository {
   /** Pending intents whose next attempt is due, oldest first. */
   listDue(now: Date, limit: number): Promise<PublicationIntent[]>;
   countPending(): Promise<number>;
-  markDelivered(ids: string[], change: { at: Date; note: string | null }): Promise<void>;
+  markDelivered(ids: readonly string[], change: { at: Date; note: string | null }): Promise<void>;
   markFailed(id: string, change: { attempts: number; nextAttemptAt: Date; error: string }): Promise<void>;
 }
 
@@ -21,15 +21,22 @@ export interface PublishedValueRepository {
  * The directory as publication sees it (adapters/ldap). Unreachable: DomainError('directory.unavailable');
  * any other failure is an Error whose message names the LDAP result.
  */
+export interface AttributeChange {
+  attribute: string;
+  add: readonly Buffer[];
+  remove: readonly Buffer[];
+}
+
 export interface DirectoryPublisher {
   /** The DN of the entry holding one of these mailboxes (the first one found), or null. */
   findEntry(addresses: readonly string[]): Promise<string | null>;
   /**
-   * Makes `attribute` of the entry hold every value of `add` and none of `remove` (exact bytes),
-   * leaving every other value as it is. Values already there / already gone are not an error, so a
-   * repeated update changes nothing; an entry that no longer exists has nothing to remove.
+   * Makes each attribute of the entry hold every value of its `add` and none of its `remove` (exact
+   * bytes), leaving every other value as it is, in one modify where the directory allows it. Values
+   * already there / already gone are not an error, so a repeated update changes nothing; an entry that
+   * no longer exists has nothing to remove.
    */
-  updateValues(dn: string, attribute: string, change: { add: readonly Buffer[]; remove: readonly Buffer[] }): Promise<void>;
+  updateEntry(dn: string, changes: readonly AttributeChange[]): Promise<void>;
 }
 
 /** Which encryption certificate of a person is current (escrow's record), by serial. */

@@ -22,6 +22,8 @@ export interface EntryOutcome {
   entryDn: string | null;
   added: PublishedValue[];
   removed: PublishedValue[];
+  /** Why nothing could be published ('no directory entry'), kept on the closed intents. */
+  note: string | null;
 }
 
 type Desired = Omit<PublishedValue, 'entryDn' | 'publishedAt'>;
@@ -59,7 +61,13 @@ async function desiredValues(deps: PublicationDeps, subscriberId: string, now: D
   return { values, addresses };
 }
 
-export async function reconcileEntry(deps: PublicationDeps & { directory: NonNullable<PublicationDeps['directory']> }, subscriberId: string, actor: Actor): Promise<EntryOutcome> {
+/** Reconciles the person's entry and closes `intentIds` (the intents that asked for it) in the same transaction. */
+export async function reconcileEntry(
+  deps: PublicationDeps & { directory: NonNullable<PublicationDeps['directory']> },
+  subscriberId: string,
+  actor: Actor,
+  intentIds: readonly string[],
+): Promise<EntryOutcome> {
   const now = deps.clock.now();
   const { values, addresses } = await desiredValues(deps, subscriberId, now);
   const published = await deps.uow.read.publishedValues.listBySubscriber(subscriberId);
@@ -70,21 +78,23 @@ export async function reconcileEntry(deps: PublicationDeps & { directory: NonNul
   const removed = published.filter((v) => !wantedKeys.has(keyOf(v)));
   const added = wanted.filter((v) => !publishedKeys.has(keyOf(v)));
 
-  const changes = new Map<string, { dn: string; attribute: string; add: Buffer[]; remove: Buffer[] }>();
+  const byEntry = new Map<string, Map<string, { attribute: string; add: Buffer[]; remove: Buffer[] }>>();
   const change = (dn: string, attribute: string) => {
-    const key = `${dn}\u0000${attribute}`;
-    let entry = changes.get(key);
-    if (!entry) changes.set(key, (entry = { dn, attribute, add: [], remove: [] }));
-    return entry;
+    const entry = byEntry.get(dn) ?? new Map<string, { attribute: string; add: Buffer[]; remove: Buffer[] }>();
+    byEntry.set(dn, entry);
+    let one = entry.get(attribute);
+    if (!one) entry.set(attribute, (one = { attribute, add: [], remove: [] }));
+    return one;
   };
   for (const v of removed) change(v.entryDn, v.attribute).remove.push(v.value);
   for (const v of added) change(v.entryDn, v.attribute).add.push(v.value);
-  for (const c of changes.values()) await deps.directory.updateValues(c.dn, c.attribute, { add: c.add, remove: c.remove });
+  for (const [dn, changes] of byEntry) await deps.directory.updateEntry(dn, [...changes.values()]);
 
-  if (added.length + removed.length > 0) {
-    await deps.uow.transaction(async (tx) => {
-      for (const v of removed) await tx.publishedValues.delete(v);
-      for (const v of added) await tx.publishedValues.insert(v);
+  const note = entryDn === null && removed.length === 0 ? 'no directory entry' : null;
+  await deps.uow.transaction(async (tx) => {
+    for (const v of removed) await tx.publishedValues.delete(v);
+    for (const v of added) await tx.publishedValues.insert(v);
+    if (added.length + removed.length > 0) {
       await recordAuditEvent(tx.audit, deps.clock, actor, {
         action: 'directory.publish', target: subscriberId,
         details: {
@@ -93,7 +103,9 @@ export async function reconcileEntry(deps: PublicationDeps & { directory: NonNul
           removed: removed.map((v) => ({ dn: v.entryDn, attribute: v.attribute, serial: v.certificateSerial })),
         },
       });
-    });
-  }
-  return { entryDn, added, removed };
+    }
+    // The intents that asked for this close with it: delivered exactly when the record of what is published changes.
+    await tx.publicationOutbox.markDelivered(intentIds, { at: deps.clock.now(), note });
+  });
+  return { entryDn, added, removed, note };
 }

@@ -87,4 +87,5 @@ export const EXIT_CODES = {
   'revocation.reason-not-allowed': EXIT.dataError,
   'revocation.unknown-ca': EXIT.notFound,
   'device.already-lost': EXIT.conflict,
+  'directory.refused': EXIT.unavailable,
 } as const satisfies Record<ErrorCode, number>;

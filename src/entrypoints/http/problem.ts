@@ -100,6 +100,7 @@ export const PROBLEMS = {
   'revocation.reason-not-allowed': { status: 422, title: 'Revocation reason not allowed for this certificate' },
   'revocation.unknown-ca': { status: 404, title: 'No such CA' },
   'device.already-lost': { status: 409, title: 'Device reported lost already' },
+  'directory.refused': { status: 502, title: 'The directory refused the operation' },
   'request.invalid': { status: 400, title: 'Invalid request' },
   'request.malformed-json': { status: 400, title: 'Malformed JSON' },
   'request.too-large': { status: 413, title: 'Request body too large' },

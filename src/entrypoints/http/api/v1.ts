@@ -17,6 +17,7 @@ import { encryptionIdentitySchema, escrowRoutes } from './escrow.js';
 import { expiryRoutes } from './expiry.js';
 import { operatorRoutes, operatorSchema } from './operators.js';
 import { lookupRoutes } from './lookup.js';
+import { directoryRoutes } from './directory.js';
 import { subscriberRoutes, subscriberSchema } from './subscribers.js';
 import { revocationRoutes } from './revocation.js';
 
@@ -45,4 +46,5 @@ export async function apiV1(app: FastifyInstance, options: { mcms: Mcms; metrics
   await app.register(lookupRoutes, { mcms });
   await app.register(expiryRoutes, { mcms });
   await app.register(revocationRoutes, { mcms });
+  await app.register(directoryRoutes, { mcms });
 }
