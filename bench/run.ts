@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   issue: () => import('./issue.js'),
   scep: () => import('./scep.js'),
   escrow: () => import('./escrow.js'),
+  expiry: () => import('./expiry.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -155,7 +155,7 @@ export interface Mcms {
   /** Expiry monitoring: the scan, the notification outbox, certificates from other CAs, the outlook. */
   expiry: {
     /** Records the notices and actions due (once each per certificate, ever) and queues them. */
-    scan(principal: Principal, options: { now?: Date | undefined }): Promise<ExpiryScan>;
+    scan(principal: Principal, options: { now?: Date | undefined; full?: boolean | undefined }): Promise<ExpiryScan>;
     /** Sends what the outbox holds that is due (mails, webhook calls, actions), with retries. */
     deliver(principal: Principal, options: { now?: Date | undefined; signal?: AbortSignal | undefined }): Promise<OutboxRun>;
     report(principal: Principal, options: { now?: Date | undefined; days?: number | undefined }): Promise<ExpiryReport>;

@@ -1,16 +1,16 @@
 /**
- * Expiry monitoring's storage: the once-ever events, the notification outbox and the monitored
- * (foreign) certificates. The scan's work is set-based: each window is one INSERT … SELECT over the
- * (status, not_after) index of certificates (and the not_after index of monitored_certificates), with
- * the events' primary key skipping what a certificate has had already, and each outbox group one
- * INSERT … SELECT over the scan's events. Instants put into a SELECT list are cast for PostgreSQL,
+ * Expiry monitoring's storage: the once-ever events, the notification outbox, the monitored (foreign)
+ * certificates and the scans' marks. The scan's work is set-based: each pass is one INSERT … SELECT
+ * over the not_after index of certificates (and of monitored_certificates) whose CASE names each
+ * range's event, with the events' primary key skipping what a certificate has had already, and each
+ * outbox group one INSERT … SELECT over the scan's events. Instants put into a SELECT list are cast for PostgreSQL,
  * which would otherwise type the parameter as text.
  */
 import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type {
-  CertificateSource, EnqueueForEvents, EventWindow, ExpiryEvent, ExpiryRepository, MonitoredCertificate, OutboxChannel, OutboxItem,
-  OutboxKind, OutboxStatus, ProfileSet,
+  CertificateSource, EnqueueForEvents, EventPass, EventRange, ExpiryEvent, ExpiryRepository, HighWaterMarks, MonitoredCertificate,
+  OutboxChannel, OutboxItem, OutboxKind, OutboxStatus, ProfileSet, ScanMark,
 } from '../../domain/expiry/index.js';
 import { EXTERNAL_PROFILE } from '../../domain/expiry/index.js';
 import type { Database, Dialect, ExpiryEventsTable, NotificationOutboxTable } from './schema.js';
@@ -47,30 +47,72 @@ export class KyselyExpiryRepository implements ExpiryRepository {
     return this.dialect === 'postgres' ? sql`cast(${instant(date)} as timestamptz)` : sql`${instant(date)}`;
   }
 
-  async recordEvents(w: EventWindow): Promise<number> {
+  async recordEvents(pass: EventPass): Promise<number> {
+    const { ranges } = pass;
+    const inRange = (column: RawBuilder<unknown>, r: EventRange) => sql`(${column} > ${instant(r.after)} and ${column} <= ${instant(r.upTo)})`;
+    const eventOf = (column: RawBuilder<unknown>) => sql`case ${sql.join(ranges.map((r) => sql`when ${inRange(column, r)} then ${r.event}`), sql` `)} end`;
+    const anyRange = (column: RawBuilder<unknown>) => sql`(${sql.join(ranges.map((r) => inRange(column, r)), sql` or `)})`;
+    const notAfter = sql.ref('c.not_after');
     let n = affected(await sql`
       insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
-      select c.fingerprint, ${w.event}, 'issued', c.serial, c.subject, c.profile, c.subscriber_id, c.not_after, ${w.scanId}, ${this.at(w.now)}
-      from certificates c
-      where c.status = 'valid' and c.not_after > ${instant(w.after)} and c.not_after <= ${instant(w.upTo)}
-        and ${profileCondition(sql.ref('c.profile'), w.profiles)}
-        and not exists (select 1 from expiry_events e where e.fingerprint = c.fingerprint and e.event = ${w.event})
+      select x.fingerprint, x.event, 'issued', x.serial, x.subject, x.profile, x.subscriber_id, x.not_after, ${pass.scanId}, ${this.at(pass.now)}
+      from (
+        select c.fingerprint, ${eventOf(notAfter)} as event, c.serial, c.subject, c.profile, c.subscriber_id, c.device_id, c.not_after
+        from certificates c
+        where c.status = 'valid' and ${anyRange(notAfter)} and ${profileCondition(sql.ref('c.profile'), pass.profiles)}
+          ${pass.addedAfter ? sql`and c.seq > ${pass.addedAfter.certificates}` : sql``}
+      ) x
+      where not exists (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event)
         and not exists (
           select 1 from certificates n
-          where n.subscriber_id = c.subscriber_id and n.profile = c.profile and n.status = 'valid' and n.not_after > c.not_after
-            and (n.device_id = c.device_id or (n.device_id is null and c.device_id is null)))
+          where n.subscriber_id = x.subscriber_id and n.profile = x.profile and n.status = 'valid' and n.not_after > x.not_after
+            and (n.device_id = x.device_id or (n.device_id is null and x.device_id is null)))
       on conflict (fingerprint, event) do nothing`.execute(this.db));
-    if (w.monitored) {
+    if (pass.monitored) {
+      const mNotAfter = sql.ref('m.not_after');
       n += affected(await sql`
         insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
-        select m.fingerprint, ${w.event}, 'monitored', m.serial, m.subject, ${EXTERNAL_PROFILE}, m.subscriber_id, m.not_after, ${w.scanId}, ${this.at(w.now)}
-        from monitored_certificates m
-        where m.not_after > ${instant(w.after)} and m.not_after <= ${instant(w.upTo)}
-          and not exists (select 1 from expiry_events e where e.fingerprint = m.fingerprint and e.event = ${w.event})
-          and not exists (select 1 from monitored_certificates n where n.subject = m.subject and n.issuer = m.issuer and n.not_after > m.not_after)
+        select x.fingerprint, x.event, 'monitored', x.serial, x.subject, ${EXTERNAL_PROFILE}, x.subscriber_id, x.not_after, ${pass.scanId}, ${this.at(pass.now)}
+        from (
+          select m.fingerprint, ${eventOf(mNotAfter)} as event, m.serial, m.subject, m.issuer, m.subscriber_id, m.not_after
+          from monitored_certificates m
+          where ${anyRange(mNotAfter)} ${pass.addedAfter ? sql`and m.seq > ${pass.addedAfter.monitored}` : sql``}
+        ) x
+        where not exists (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event)
+          and not exists (select 1 from monitored_certificates n where n.subject = x.subject and n.issuer = x.issuer and n.not_after > x.not_after)
         on conflict (fingerprint, event) do nothing`.execute(this.db));
     }
     return n;
+  }
+
+  async countEventsOfScan(scanId: string): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('expiry_events').select(['event', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('scan_id', '=', scanId).groupBy('event').execute();
+    return Object.fromEntries(rows.map((r) => [r.event, Number(r.n)]));
+  }
+
+  async lastScan(): Promise<ScanMark | null> {
+    const row = await this.db.selectFrom('expiry_scans').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!row) return null;
+    return {
+      scanId: row.scan_id, scannedAt: dateFrom(row.scanned_at), windows: row.windows, fullScanAt: dateFrom(row.full_scan_at),
+      marks: { certificates: Number(row.certificates_seq), monitored: Number(row.monitored_seq) },
+    };
+  }
+
+  async highWaterMarks(): Promise<HighWaterMarks> {
+    const [c, m] = await Promise.all([
+      this.db.selectFrom('certificates').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst(),
+      this.db.selectFrom('monitored_certificates').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst(),
+    ]);
+    return { certificates: Number(c?.seq ?? 0), monitored: Number(m?.seq ?? 0) };
+  }
+
+  async recordScan(mark: ScanMark, now: Date): Promise<void> {
+    await this.db.insertInto('expiry_scans').values({
+      scan_id: mark.scanId, scanned_at: instant(mark.scannedAt), certificates_seq: mark.marks.certificates, monitored_seq: mark.marks.monitored,
+      windows: mark.windows, full_scan_at: instant(mark.fullScanAt), created_at: instant(now),
+    }).execute();
   }
 
   async enqueueForEvents(q: EnqueueForEvents): Promise<number> {

@@ -268,6 +268,20 @@ export interface MonitoredCertificatesTable {
   created_at: Instant;
 }
 
+/** One row per scan: its time and the inventory's high-water marks, for the next scan to start from. */
+export interface ExpiryScansTable {
+  seq: Generated<number>;
+  scan_id: string;
+  scanned_at: Instant;
+  certificates_seq: number;
+  monitored_seq: number;
+  /** The windows' configuration; a change makes the next scan a full one. */
+  windows: string;
+  /** When the last full scan ran (this one, or carried forward). */
+  full_scan_at: Instant;
+  created_at: Instant;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -290,6 +304,7 @@ export interface Database {
   expiry_events: ExpiryEventsTable;
   notification_outbox: NotificationOutboxTable;
   monitored_certificates: MonitoredCertificatesTable;
+  expiry_scans: ExpiryScansTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

@@ -2,17 +2,38 @@ import type {
   CertificateSource, ExpiryEvent, MonitoredCertificate, OutboxChannel, OutboxItem, OutboxKind, OutboxStatus, ProfileSet,
 } from './model.js';
 
-export interface EventWindow {
+/** A notAfter range (after, upTo] and the event a certificate in it gets. */
+export interface EventRange {
   event: string;
-  /** notAfter > after … */
   after: Date;
-  /** … and notAfter <= upTo. */
   upTo: Date;
+}
+
+/** One statement's worth of the scan: disjoint ranges for one group of profiles. */
+export interface EventPass {
+  ranges: EventRange[];
   profiles: ProfileSet;
   /** Also the monitored certificates (they count as profile `external`). */
   monitored: boolean;
+  /** Only certificates added after these high-water marks (seq), when set. */
+  addedAfter?: HighWaterMarks | undefined;
   scanId: string;
   now: Date;
+}
+
+export interface HighWaterMarks {
+  certificates: number;
+  monitored: number;
+}
+
+/** What a scan leaves for the next one. */
+export interface ScanMark {
+  scanId: string;
+  scannedAt: Date;
+  marks: HighWaterMarks;
+  /** The windows' configuration the scan ran with. */
+  windows: string;
+  fullScanAt: Date;
 }
 
 export interface EnqueueForEvents {
@@ -30,11 +51,16 @@ export interface EnqueueForEvents {
 
 export interface ExpiryRepository {
   /**
-   * Records `window.event` for every valid certificate whose notAfter is in the window, that has not
-   * had this event yet and that no newer valid certificate of the same person and profile (and device)
-   * replaces: one INSERT … SELECT, duplicates skipped. Returns how many were recorded.
+   * Records, for every valid certificate whose notAfter is in one of the pass's ranges, that range's
+   * event, unless the certificate has had it or a newer valid certificate of the same person and
+   * profile (and device) replaces it: one INSERT … SELECT per source, duplicates skipped. Returns how
+   * many were recorded.
    */
-  recordEvents(window: EventWindow): Promise<number>;
+  recordEvents(pass: EventPass): Promise<number>;
+  countEventsOfScan(scanId: string): Promise<Record<string, number>>;
+  lastScan(): Promise<ScanMark | null>;
+  highWaterMarks(): Promise<HighWaterMarks>;
+  recordScan(mark: ScanMark, now: Date): Promise<void>;
   /** One outbox row per matching event of the scan (one INSERT … SELECT); returns how many. */
   enqueueForEvents(input: EnqueueForEvents): Promise<number>;
   enqueue(row: { kind: OutboxKind; channel: OutboxChannel; recipient: string; scanId: string | null; fingerprint?: string | null; event?: string | null; now: Date }): Promise<void>;

@@ -28,7 +28,7 @@ function parseDays(value: string): number {
 
 const scanLine = (scan: ExpiryScan) => {
   const events = Object.entries(scan.events).map(([e, n]) => `${e}: ${n}`).join(', ');
-  return `scan ${scan.scanId} at ${scan.now.toISOString()}: ${scan.notices} notice${scan.notices === 1 ? '' : 's'}, ${scan.queued} queued${events ? ` (${events})` : ''}`;
+  return `${scan.full ? 'full ' : ''}scan ${scan.scanId} at ${scan.now.toISOString()}: ${scan.notices} notice${scan.notices === 1 ? '' : 's'}, ${scan.queued} queued${events ? ` (${events})` : ''}`;
 };
 const runLine = (run: OutboxRun) => `outbox: ${run.sent} sent, ${run.retrying} to retry, ${run.failed} failed, ${run.deferred} deferred`;
 
@@ -36,11 +36,12 @@ function registerScan(program: Command, context: () => CommandContext): void {
   program.command('scan').description('run a scan by hand').command('expiry')
     .description('record the expiry notices and actions due (each once per certificate, ever) and queue them')
     .option('--now <iso>', 'scan as if it were this time', parseInstant)
+    .option('--full', 'scan every window whole (by default a scan after a recent one looks only at what entered a window since)')
     .option('--deliver', 'then send what is queued and due (as the notification-outbox job does)')
-    .action(async (opts: { now?: Date; deliver?: boolean }) => {
+    .action(async (opts: { now?: Date; full?: boolean; deliver?: boolean }) => {
       const ctx = context();
       await withMcms(ctx, async (mcms, principal) => {
-        const scan = await mcms.expiry.scan(principal, { now: opts.now });
+        const scan = await mcms.expiry.scan(principal, { now: opts.now, full: opts.full });
         const delivery = opts.deliver ? await mcms.expiry.deliver(principal, { now: opts.now }) : null;
         emit(ctx, { scan, delivery }, () => [scanLine(scan), ...(delivery ? [runLine(delivery)] : [])].join('\n'));
       });

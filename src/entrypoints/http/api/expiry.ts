@@ -29,9 +29,10 @@ const reportSchema = {
 } as const;
 
 const scanSchema = {
-  type: 'object', additionalProperties: false, required: ['scanId', 'now', 'events', 'notices', 'queued'],
+  type: 'object', additionalProperties: false, required: ['scanId', 'now', 'full', 'events', 'notices', 'queued'],
   properties: {
     scanId: { type: 'string' }, now: dateTime, notices: { type: 'integer' }, queued: { type: 'integer' },
+    full: { type: 'boolean', description: 'every window scanned whole (otherwise only what entered one since the last scan)' },
     events: { type: 'object', additionalProperties: { type: 'integer' }, description: 'new events by name: notice-<days>, action, expired' },
   },
 } as const;
@@ -77,13 +78,13 @@ export async function expiryRoutes(app: FastifyInstance, options: { mcms: Mcms }
     },
   }, async (request) => mcms.expiry.report(principalOf(request), { days: request.query.days, now: request.query.now ? new Date(request.query.now) : undefined }));
 
-  app.post<{ Body: { now?: string } | null }>('/expiry/scan', {
+  app.post<{ Body: { now?: string; full?: boolean } | null }>('/expiry/scan', {
     schema: {
       summary: 'Run the expiry scan now: record and queue the notices and actions due', tags: ['expiry'],
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { now: nowProperty } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { now: nowProperty, full: { type: 'boolean', description: 'scan every window whole' } } },
       response: { 200: scanSchema },
     },
-  }, async (request) => mcms.expiry.scan(principalOf(request), { now: request.body?.now ? new Date(request.body.now) : undefined }));
+  }, async (request) => mcms.expiry.scan(principalOf(request), { now: request.body?.now ? new Date(request.body.now) : undefined, full: request.body?.full }));
 
   app.get<{ Querystring: { status?: OutboxStatus; limit?: number } }>('/notifications', {
     schema: {
