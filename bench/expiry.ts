@@ -137,10 +137,11 @@ async function mailFigures(mails: number): Promise<string> {
   }
 }
 
-/** People with one certificate each, all inside the 30-day window, for the mail figure. */
+/** People with one certificate each, all 10 days from the end, of a profile with no action: one mail each. */
 async function seedPeople(db: Kysely<unknown>, n: number): Promise<Kysely<unknown>> {
-  await seedExpiryInventory(db, 'sqlite', { count: n, people: n, from: new Date(T0.getTime() - 340 * DAY) });
-  await sql`update certificates set profile = 'smime-signing' where issuer_id = 'bench'`.execute(db);
+  await seedExpiryInventory(db, 'sqlite', { count: n, people: n, from: T0 });
+  const notAfter = new Date(T0.getTime() + 10 * DAY).toISOString();
+  await sql`update certificates set profile = 'bench', not_after = ${notAfter} where issuer_id = 'bench'`.execute(db);
   return db;
 }
 

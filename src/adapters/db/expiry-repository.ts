@@ -4,7 +4,10 @@
  * over the not_after index of certificates (and of monitored_certificates) whose CASE names each
  * range's event, with the events' primary key skipping what a certificate has had already, and each
  * outbox group one INSERT … SELECT over the scan's events. Instants put into a SELECT list are cast for PostgreSQL,
- * which would otherwise type the parameter as text.
+ * which would otherwise type the parameter as text. The "already had it" and "replaced" checks are
+ * scalar subqueries with LIMIT 1 rather than NOT EXISTS: PostgreSQL turns NOT EXISTS into a hash anti
+ * join that reads the whole certificates (or events) table, where a scan of a day's entries needs a
+ * few thousand index probes.
  */
 import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
@@ -62,11 +65,12 @@ export class KyselyExpiryRepository implements ExpiryRepository {
         where c.status = 'valid' and ${anyRange(notAfter)} and ${profileCondition(sql.ref('c.profile'), pass.profiles)}
           ${pass.addedAfter ? sql`and c.seq > ${pass.addedAfter.certificates}` : sql``}
       ) x
-      where not exists (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event)
-        and not exists (
+      where (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event limit 1) is null
+        and (
           select 1 from certificates n
           where n.subscriber_id = x.subscriber_id and n.profile = x.profile and n.status = 'valid' and n.not_after > x.not_after
-            and (n.device_id = x.device_id or (n.device_id is null and x.device_id is null)))
+            and (n.device_id = x.device_id or (n.device_id is null and x.device_id is null))
+          limit 1) is null
       on conflict (fingerprint, event) do nothing`.execute(this.db));
     if (pass.monitored) {
       const mNotAfter = sql.ref('m.not_after');
@@ -78,8 +82,8 @@ export class KyselyExpiryRepository implements ExpiryRepository {
           from monitored_certificates m
           where ${anyRange(mNotAfter)} ${pass.addedAfter ? sql`and m.seq > ${pass.addedAfter.monitored}` : sql``}
         ) x
-        where not exists (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event)
-          and not exists (select 1 from monitored_certificates n where n.subject = x.subject and n.issuer = x.issuer and n.not_after > x.not_after)
+        where (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event limit 1) is null
+          and (select 1 from monitored_certificates n where n.subject = x.subject and n.issuer = x.issuer and n.not_after > x.not_after limit 1) is null
         on conflict (fingerprint, event) do nothing`.execute(this.db));
     }
     return n;
