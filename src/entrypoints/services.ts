@@ -160,8 +160,11 @@ export interface Mcms {
     deliver(principal: Principal, options: { now?: Date | undefined; signal?: AbortSignal | undefined }): Promise<OutboxRun>;
     report(principal: Principal, options: { now?: Date | undefined; days?: number | undefined }): Promise<ExpiryReport>;
     outbox(principal: Principal, filter: { status?: OutboxStatus | undefined; limit?: number | undefined }): Promise<OutboxItem[]>;
-    /** `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone. */
-    importCertificates(principal: Principal, files: ImportFile[]): Promise<FileImport[]>;
+    /**
+     * `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone.
+     * `source` says where they came from (`directory` for a directory's userCertificate values).
+     */
+    importCertificates(principal: Principal, files: ImportFile[], options?: { source?: 'file' | 'directory' | undefined }): Promise<FileImport[]>;
   };
   health(): Promise<{ ok: boolean; database: boolean; ca: boolean }>;
   close(): Promise<void>;

@@ -154,9 +154,9 @@ export class KyselyExpiryRepository implements ExpiryRepository {
     return rows.map(itemFrom);
   }
 
-  async markSent(seq: number, now: Date): Promise<boolean> {
+  async markSent(seq: number, now: Date, status: 'sent' | 'cancelled' = 'sent'): Promise<boolean> {
     const result = await this.db.updateTable('notification_outbox')
-      .set({ status: 'sent', sent_at: instant(now), last_error: null })
+      .set({ status, sent_at: instant(now), last_error: null })
       .where('seq', '=', seq).where('status', '=', 'pending').executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -169,7 +169,7 @@ export class KyselyExpiryRepository implements ExpiryRepository {
 
   async outboxCounts(): Promise<Record<OutboxStatus, number>> {
     const rows = await this.db.selectFrom('notification_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-    const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, failed: 0 };
+    const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, failed: 0, cancelled: 0 };
     for (const row of rows) counts[row.status as OutboxStatus] = Number(row.n);
     return counts;
   }
@@ -178,6 +178,22 @@ export class KyselyExpiryRepository implements ExpiryRepository {
     let query = this.db.selectFrom('notification_outbox').selectAll();
     if (filter.status) query = query.where('status', '=', filter.status);
     return (await query.orderBy('seq', 'desc').limit(limit).execute()).map(itemFrom);
+  }
+
+  async stillDue(event: ExpiryEvent): Promise<boolean> {
+    const row = event.source === 'issued'
+      ? await sql<{ due: number }>`
+          select 1 as due from certificates c
+          where c.fingerprint = ${event.fingerprint} and c.status = 'valid'
+            and (select 1 from certificates n
+                 where n.subscriber_id = c.subscriber_id and n.profile = c.profile and n.status = 'valid' and n.not_after > c.not_after
+                   and (n.device_id = c.device_id or (n.device_id is null and c.device_id is null))
+                 limit 1) is null`.execute(this.db)
+      : await sql<{ due: number }>`
+          select 1 as due from monitored_certificates m
+          where m.fingerprint = ${event.fingerprint}
+            and (select 1 from monitored_certificates n where n.subject = m.subject and n.issuer = m.issuer and n.not_after > m.not_after limit 1) is null`.execute(this.db);
+    return row.rows.length > 0;
   }
 
   async countExpiring(source: CertificateSource, after: Date, upTo: Date): Promise<number> {

@@ -2,7 +2,7 @@ export type {
   CertificateSource, ExpiryActionName, ExpiryEvent, ExpiryPolicy, ExpirySettings, MonitoredCertificate, OutboxChannel, OutboxItem,
   OutboxKind, OutboxStatus, ProfileSet,
 } from './model.js';
-export { EXPIRY_ACTIONS, EXTERNAL_PROFILE, noticeDays, noticeEvent, policyFor } from './model.js';
+export { EXPIRY_ACTIONS, EXTERNAL_PROFILE, noticeDays, noticeEvent, OUTBOX_STATUSES, policyFor } from './model.js';
 export type { ExpiryErrorCode } from './errors.js';
 export { EXPIRY_ERRORS } from './errors.js';
 export type { EnqueueForEvents, EventPass, EventRange, ExpiryRepository, HighWaterMarks, ScanMark, WebhookSender } from './ports.js';

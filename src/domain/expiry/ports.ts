@@ -68,8 +68,10 @@ export interface ExpiryRepository {
   findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null>;
   /** Pending rows due at `now` with seq > afterSeq, oldest first. */
   due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]>;
-  /** Marks a pending row sent; false if it was not pending any more. */
-  markSent(seq: number, now: Date): Promise<boolean>;
+  /** Marks a pending row sent (or cancelled); false if it was not pending any more. */
+  markSent(seq: number, now: Date, status?: 'sent' | 'cancelled'): Promise<boolean>;
+  /** Whether the event's certificate is still valid and not replaced by a newer one (renewal cancels notices). */
+  stillDue(event: ExpiryEvent): Promise<boolean>;
   markAttempt(seq: number, outcome: { attempts: number; nextAttemptAt: Date; error: string; failed: boolean }): Promise<void>;
   outboxCounts(): Promise<Record<OutboxStatus, number>>;
   listOutbox(filter: { status?: OutboxStatus | undefined }, limit: number): Promise<OutboxItem[]>;
