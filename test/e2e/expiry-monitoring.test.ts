@@ -162,7 +162,9 @@ for (const { dialect, skip } of dialects) {
       assert.ok(current.notAfter > encryptionNotAfter);
       const mails = sink.received.slice(before).filter((m) => m.to === 'carol@example.test');
       assert.deepEqual(mails.map((m) => m.subject).sort(), ['Your certificate expires ' + encryptionNotAfter.toISOString().slice(0, 10) + ' (in 30 days)', 'Your new encryption certificate is ready'].sort());
-      assert.match(mails.find((m) => /ready/.test(m.subject))!.raw, new RegExp(current.serial));
+      const ready = mails.find((m) => /ready/.test(m.subject))!.raw;
+      assert.match(ready, new RegExp(current.serial));
+      assert.match(ready, /https:\/\/self-service\.example\.test\/renew/, 'the mail carries the link to act');
       at(encryptionNotAfter, 14);
       // Only bob's renewed signing certificate, which has just expired, has news; carol's renewed identity cancels her notices.
       assert.deepEqual(await scan(), { expired: 1 });
