@@ -14,6 +14,8 @@ import { escrow as sqliteEscrow } from './sqlite/0003-escrow.js';
 import { jobs as sqliteJobs } from './sqlite/0004-jobs.js';
 import { expiry as postgresExpiry } from './postgres/0008-expiry.js';
 import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
+import { expiryScans as postgresExpiryScans } from './postgres/0008-expiry-scans.js';
+import { expiryScans as sqliteExpiryScans } from './sqlite/0008-expiry-scans.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
   sqlite: { '0001-initial': sqliteInitial, '0002-enrollment': sqliteEnrollment, '0003-escrow': sqliteEscrow, '0004-jobs': sqliteJobs },
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
 
 MIGRATIONS.sqlite['0008-expiry'] = sqliteExpiry;
 MIGRATIONS.postgres['0008-expiry'] = postgresExpiry;
+MIGRATIONS.sqlite['0008-expiry-scans'] = sqliteExpiryScans;
+MIGRATIONS.postgres['0008-expiry-scans'] = postgresExpiryScans;
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return { getMigrations: async () => MIGRATIONS[dialect] };

@@ -3,9 +3,7 @@
  * a certificate has had, keyed by (fingerprint, event), so that a threshold fires once ever;
  * `notification_outbox` holds every message and action to carry out, with its retries, so that
  * nothing is lost while a channel is down and nothing is sent twice when it is back;
- * `monitored_certificates` are certificates from other CAs that mcms watches but did not issue;
- * `expiry_scans` remembers each scan's time and high-water marks, so that the next one looks only at
- * what entered a window since (and at certificates added since), with a full scan at least weekly.
+ * `monitored_certificates` are certificates from other CAs that mcms watches but did not issue.
  * migrations/postgres/0008-expiry.ts mirrors this file. Never edit a released migration: add 0009.
  */
 import type { Kysely, Migration } from 'kysely';
@@ -62,17 +60,6 @@ const STATEMENTS = [
   'create index monitored_certificates_not_after_idx on monitored_certificates (not_after)',
   'create index monitored_certificates_subscriber_idx on monitored_certificates (subscriber_id, seq)',
   'create index monitored_certificates_subject_idx on monitored_certificates (subject, issuer)',
-  `create table expiry_scans (
-    seq integer primary key autoincrement,
-    scan_id text not null,
-    scanned_at text not null,
-    certificates_seq integer not null,
-    monitored_seq integer not null,
-    windows text not null,
-    full_scan_at text not null,
-    created_at text not null
-  ) strict`,
-  'create unique index expiry_scans_scan_id_key on expiry_scans (scan_id)',
 ];
 
 export const expiry: Migration = {
