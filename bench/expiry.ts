@@ -147,7 +147,10 @@ async function seedPeople(db: Kysely<unknown>, n: number): Promise<Kysely<unknow
 
 export async function run(args: string[]): Promise<void> {
   const count = Number(option(args, 'count', '1000000'));
-  const people = Number(option(args, 'people', String(Math.max(1, Math.floor(count / 4)))));
+  // About four certificates a person; a count of people not divisible by 3 gives each of them a mix of
+  // the three profiles (and one replaced certificate), not four of the same.
+  const quarter = Math.max(1, Math.floor(count / 4));
+  const people = Number(option(args, 'people', String(quarter % 3 === 0 ? quarter + 1 : quarter)));
   const mails = Number(option(args, 'mails', '500'));
   const lines = [`expiry over ${count.toLocaleString('en')} certificates, ${people.toLocaleString('en')} people`];
   lines.push(await scanFigures('sqlite', count, people));

@@ -12,7 +12,7 @@
 import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type {
-  CertificateSource, EnqueueForEvents, EventPass, EventRange, ExpiryEvent, ExpiryRepository, HighWaterMarks, MonitoredCertificate,
+  CertificateSource, EnqueueForEvents, EventFamily, EventPass, EventRange, ExpiryEvent, ExpiryRepository, HighWaterMarks, MonitoredCertificate,
   OutboxChannel, OutboxItem, OutboxKind, OutboxStatus, ProfileSet, ScanMark,
 } from '../../domain/expiry/index.js';
 import { EXTERNAL_PROFILE } from '../../domain/expiry/index.js';
@@ -42,6 +42,20 @@ function profileCondition(column: RawBuilder<unknown>, set: ProfileSet): RawBuil
 
 const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n);
 
+const inRange = (column: RawBuilder<unknown>, r: EventRange) => sql`(${column} > ${instant(r.after)} and ${column} <= ${instant(r.upTo)})`;
+
+/** The family's event for a certificate (null outside its ranges or profiles); `profile` null: no profile filter. */
+function familyEvent(notAfter: RawBuilder<unknown>, family: EventFamily, profile: RawBuilder<unknown> | null): RawBuilder<unknown> {
+  const when = sql.join(family.ranges.map((r) => sql`when ${inRange(notAfter, r)} then ${r.event}`), sql` `);
+  const event = sql`case ${when} end`;
+  return profile ? sql`case when ${profileCondition(profile, family.profiles)} then ${event} end` : event;
+}
+
+function familyCondition(notAfter: RawBuilder<unknown>, family: EventFamily, profile: RawBuilder<unknown> | null): RawBuilder<unknown> {
+  const ranges = sql`(${sql.join(family.ranges.map((r) => inRange(notAfter, r)), sql` or `)})`;
+  return profile ? sql`(${profileCondition(profile, family.profiles)} and ${ranges})` : ranges;
+}
+
 export class KyselyExpiryRepository implements ExpiryRepository {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
@@ -50,43 +64,60 @@ export class KyselyExpiryRepository implements ExpiryRepository {
     return this.dialect === 'postgres' ? sql`cast(${instant(date)} as timestamptz)` : sql`${instant(date)}`;
   }
 
-  async recordEvents(pass: EventPass): Promise<number> {
-    const { ranges } = pass;
-    const inRange = (column: RawBuilder<unknown>, r: EventRange) => sql`(${column} > ${instant(r.after)} and ${column} <= ${instant(r.upTo)})`;
-    const eventOf = (column: RawBuilder<unknown>) => sql`case ${sql.join(ranges.map((r) => sql`when ${inRange(column, r)} then ${r.event}`), sql` `)} end`;
-    const anyRange = (column: RawBuilder<unknown>) => sql`(${sql.join(ranges.map((r) => inRange(column, r)), sql` or `)})`;
+  async recordEvents(pass: EventPass): Promise<void> {
+    await this.recordIssued(pass);
+    const monitored = pass.families.filter((f) => f.monitored);
+    if (monitored.length > 0) await this.recordMonitored({ ...pass, families: monitored });
+  }
+
+  /**
+   * One statement: the candidates (in any family's ranges, for its profiles, not replaced) once in a
+   * materialised CTE with one event column per family, then one SELECT per family, UNION ALL.
+   */
+  private async recordIssued(pass: EventPass): Promise<void> {
     const notAfter = sql.ref('c.not_after');
-    let n = affected(await sql`
-      insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
-      select x.fingerprint, x.event, 'issued', x.serial, x.subject, x.profile, x.subscriber_id, x.not_after, ${pass.scanId}, ${this.at(pass.now)}
-      from (
-        select c.fingerprint, ${eventOf(notAfter)} as event, c.serial, c.subject, c.profile, c.subscriber_id, c.device_id, c.not_after
+    const profile = sql.ref('c.profile');
+    const columns = pass.families.map((f, i) => sql`${familyEvent(notAfter, f, profile)} as ${sql.ref(`e${i}`)}`);
+    const selects = pass.families.map((_, i) => this.eventSelect(sql.ref(`x.e${i}`), sql`'issued'`, sql.ref('x.profile'), pass));
+    await sql`
+      with x as materialized (
+        select c.fingerprint, c.serial, c.subject, c.profile, c.subscriber_id, c.not_after, ${sql.join(columns)}
         from certificates c
-        where c.status = 'valid' and ${anyRange(notAfter)} and ${profileCondition(sql.ref('c.profile'), pass.profiles)}
+        where c.status = 'valid' and (${sql.join(pass.families.map((f) => familyCondition(notAfter, f, profile)), sql` or `)})
           ${pass.addedAfter ? sql`and c.seq > ${pass.addedAfter.certificates}` : sql``}
-      ) x
-      where (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event limit 1) is null
-        and (
-          select 1 from certificates n
-          where n.subscriber_id = x.subscriber_id and n.profile = x.profile and n.status = 'valid' and n.not_after > x.not_after
-            and (n.device_id = x.device_id or (n.device_id is null and x.device_id is null))
-          limit 1) is null
-      on conflict (fingerprint, event) do nothing`.execute(this.db));
-    if (pass.monitored) {
-      const mNotAfter = sql.ref('m.not_after');
-      n += affected(await sql`
-        insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
-        select x.fingerprint, x.event, 'monitored', x.serial, x.subject, ${EXTERNAL_PROFILE}, x.subscriber_id, x.not_after, ${pass.scanId}, ${this.at(pass.now)}
-        from (
-          select m.fingerprint, ${eventOf(mNotAfter)} as event, m.serial, m.subject, m.issuer, m.subscriber_id, m.not_after
-          from monitored_certificates m
-          where ${anyRange(mNotAfter)} ${pass.addedAfter ? sql`and m.seq > ${pass.addedAfter.monitored}` : sql``}
-        ) x
-        where (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = x.event limit 1) is null
-          and (select 1 from monitored_certificates n where n.subject = x.subject and n.issuer = x.issuer and n.not_after > x.not_after limit 1) is null
-        on conflict (fingerprint, event) do nothing`.execute(this.db));
-    }
-    return n;
+          and (
+            select 1 from certificates n
+            where n.subscriber_id = c.subscriber_id and n.profile = c.profile and n.status = 'valid' and n.not_after > c.not_after
+              and (n.device_id = c.device_id or (n.device_id is null and c.device_id is null))
+            limit 1) is null
+      )
+      insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
+      ${sql.join(selects, sql` union all `)}
+      on conflict (fingerprint, event) do nothing`.execute(this.db);
+  }
+
+  private async recordMonitored(pass: EventPass): Promise<void> {
+    const notAfter = sql.ref('m.not_after');
+    const columns = pass.families.map((f, i) => sql`${familyEvent(notAfter, f, null)} as ${sql.ref(`e${i}`)}`);
+    const selects = pass.families.map((_, i) => this.eventSelect(sql.ref(`x.e${i}`), sql`'monitored'`, sql`${EXTERNAL_PROFILE}`, pass));
+    await sql`
+      with x as materialized (
+        select m.fingerprint, m.serial, m.subject, m.subscriber_id, m.not_after, ${sql.join(columns)}
+        from monitored_certificates m
+        where (${sql.join(pass.families.map((f) => familyCondition(notAfter, f, null)), sql` or `)})
+          ${pass.addedAfter ? sql`and m.seq > ${pass.addedAfter.monitored}` : sql``}
+          and (select 1 from monitored_certificates n where n.subject = m.subject and n.issuer = m.issuer and n.not_after > m.not_after limit 1) is null
+      )
+      insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
+      ${sql.join(selects, sql` union all `)}
+      on conflict (fingerprint, event) do nothing`.execute(this.db);
+  }
+
+  /** The rows of one family: its event where it has one and the certificate has not had it yet. */
+  private eventSelect(event: RawBuilder<unknown>, source: RawBuilder<unknown>, profile: RawBuilder<unknown>, pass: EventPass): RawBuilder<unknown> {
+    return sql`select x.fingerprint, ${event}, ${source}, x.serial, x.subject, ${profile}, x.subscriber_id, x.not_after, ${pass.scanId}, ${this.at(pass.now)}
+      from x where ${event} is not null
+        and (select 1 from expiry_events e where e.fingerprint = x.fingerprint and e.event = ${event} limit 1) is null`;
   }
 
   async countEventsOfScan(scanId: string): Promise<Record<string, number>> {

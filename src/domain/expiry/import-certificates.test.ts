@@ -6,6 +6,8 @@ import { openssl, tempDir } from '../../../test/support/openssl.js';
 import { PkiError, toPem } from '../../lib/pki/index.js';
 import { certificatesInFile, monitoredRecord } from './import-certificates.js';
 
+const NOW = new Date('2026-06-01T00:00:00Z');
+
 test('reads an openssl certificate as PEM, DER and PKCS#7, with SAN and subject e-mail addresses', () => {
   const dir = tempDir('mcms-import-unit-');
   try {
@@ -18,7 +20,7 @@ test('reads an openssl certificate as PEM, DER and PKCS#7, with SAN and subject 
     assert.deepEqual(certificatesInFile(der), [der]);
     assert.deepEqual(certificatesInFile(readFileSync(dir.file('c.p7b'))), [der]);
     assert.deepEqual(certificatesInFile(readFileSync(dir.file('c.p7b.pem'))), [der]);
-    const record = monitoredRecord(der, new Date(), 'file');
+    const record = monitoredRecord(der, NOW, 'file');
     assert.deepEqual(record.emails, ['san@example.test', 'subject@example.test']);
     assert.match(record.issuer, /CN=Foreign/);
     assert.equal(certificatesInFile(Buffer.from(toPem('CERTIFICATE', der) + toPem('CERTIFICATE', der))).length, 2);
@@ -41,7 +43,7 @@ test('garbage (20,000 mutated certificates and bundles) is refused with a PkiErr
       for (let k = randomInt(1, 6); k > 0; k -= 1) input[randomInt(input.length)] = randomInt(256);
       const mutated = i % 7 === 0 ? input.subarray(0, randomInt(input.length)) : i % 11 === 0 ? Buffer.concat([input, randomBytes(5)]) : input;
       try {
-        certificatesInFile(mutated).map((der) => monitoredRecord(der, new Date(), 'file'));
+        certificatesInFile(mutated).map((der) => monitoredRecord(der, NOW, 'file'));
       } catch (error) {
         assert.ok(error instanceof PkiError, `mutation ${i}: ${String(error)}`);
         refused += 1;

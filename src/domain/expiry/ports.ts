@@ -9,12 +9,17 @@ export interface EventRange {
   upTo: Date;
 }
 
-/** One statement's worth of the scan: disjoint ranges for one group of profiles. */
-export interface EventPass {
+/** Disjoint ranges for one group of profiles: a certificate gets at most one event of a family. */
+export interface EventFamily {
   ranges: EventRange[];
   profiles: ProfileSet;
   /** Also the monitored certificates (they count as profile `external`). */
   monitored: boolean;
+}
+
+/** One statement's worth of the scan: every family, so each certificate is read and checked once. */
+export interface EventPass {
+  families: EventFamily[];
   /** Only certificates added after these high-water marks (seq), when set. */
   addedAfter?: HighWaterMarks | undefined;
   scanId: string;
@@ -51,12 +56,11 @@ export interface EnqueueForEvents {
 
 export interface ExpiryRepository {
   /**
-   * Records, for every valid certificate whose notAfter is in one of the pass's ranges, that range's
-   * event, unless the certificate has had it or a newer valid certificate of the same person and
-   * profile (and device) replaces it: one INSERT … SELECT per source, duplicates skipped. Returns how
-   * many were recorded.
+   * Records, for every valid certificate whose notAfter is in a range of a family (for its profile),
+   * that range's event, unless the certificate has had it or a newer valid certificate of the same
+   * person and profile (and device) replaces it: one INSERT … SELECT per source, duplicates skipped.
    */
-  recordEvents(pass: EventPass): Promise<number>;
+  recordEvents(pass: EventPass): Promise<void>;
   countEventsOfScan(scanId: string): Promise<Record<string, number>>;
   lastScan(): Promise<ScanMark | null>;
   highWaterMarks(): Promise<HighWaterMarks>;

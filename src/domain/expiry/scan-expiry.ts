@@ -1,9 +1,10 @@
 /**
- * The expiry scan (`mcms scan expiry`, job `expiry-scan`). For each group of profiles that share
- * thresholds, one INSERT … SELECT records a `notice-<days>` event for every certificate in a threshold
- * window (the most urgent window it is in) that has not had it, skipping certificates already renewed
- * or replaced; likewise the `action` event (the profile's action is due) and the `expired` event
- * (a device certificate that ran out: re-invite). Then the outbox rows (holder mails, webhook calls,
+ * The expiry scan (`mcms scan expiry`, job `expiry-scan`). One INSERT … SELECT records, for every
+ * certificate in a window that has not had its event, and that no newer certificate replaces: a
+ * `notice-<days>` event (the most urgent threshold window it is in, thresholds per group of profiles),
+ * the `action` event (the profile's action is due) and the `expired` event (a device certificate that
+ * ran out: re-invite). Each family of windows is a column of one CTE, so a certificate is read and
+ * checked once. Then the outbox rows (holder mails, webhook calls,
  * actions, the operators' digest) are made from the new events, set by set. Events, outbox rows, the
  * scan's marks and the audit record commit together, so a notice is queued exactly once, ever.
  *
@@ -20,7 +21,7 @@ import { recordAuditEvent } from '../audit/index.js';
 import type { ExpiryDeps } from './expiry-deps.js';
 import type { ExpirySettings } from './model.js';
 import { EXTERNAL_PROFILE, noticeEvent } from './model.js';
-import type { EventPass, ExpiryRepository, ScanMark } from './ports.js';
+import type { EventFamily, EventPass, ExpiryRepository, ScanMark } from './ports.js';
 import { groupProfiles, includesProfile } from './profile-sets.js';
 
 const DAY_MS = 86_400_000;
@@ -40,23 +41,23 @@ export interface ExpiryScan {
   queued: number;
 }
 
-/** The passes of a full scan: threshold windows per group, action windows, the grace period after expiry. */
-export function scanPasses(settings: ExpirySettings, now: Date, scanId: string): EventPass[] {
+/** The families of a full scan: threshold windows per group of profiles, action windows, the grace period after expiry. */
+export function scanFamilies(settings: ExpirySettings, now: Date): EventFamily[] {
   const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
-  const passes: EventPass[] = [];
-  const pass = (profiles: EventPass['profiles'], ranges: EventPass['ranges']) =>
-    passes.push({ ranges, profiles, monitored: includesProfile(profiles, EXTERNAL_PROFILE), scanId, now });
+  const families: EventFamily[] = [];
+  const family = (profiles: EventFamily['profiles'], ranges: EventFamily['ranges']) =>
+    families.push({ ranges, profiles, monitored: includesProfile(profiles, EXTERNAL_PROFILE) });
   for (const { policy, profiles } of groupProfiles(settings, (p) => p.thresholds.join(','))) {
     const days = [...policy.thresholds].sort((a, b) => b - a);
-    pass(profiles, days.map((d, i) => ({ event: noticeEvent(d), after: at(days[i + 1] ?? 0), upTo: at(d) })));
+    family(profiles, days.map((d, i) => ({ event: noticeEvent(d), after: at(days[i + 1] ?? 0), upTo: at(d) })));
   }
   for (const { policy, profiles } of groupProfiles(settings, (p) => (p.action === 'none' ? 'none' : String(p.actionDays)))) {
-    if (policy.action !== 'none') pass(profiles, [{ event: 'action', after: now, upTo: at(policy.actionDays) }]);
+    if (policy.action !== 'none') family(profiles, [{ event: 'action', after: now, upTo: at(policy.actionDays) }]);
   }
   for (const { policy, profiles } of groupProfiles(settings, (p) => String(p.action === 'remind-device'))) {
-    if (policy.action === 'remind-device') pass(profiles, [{ event: 'expired', after: at(-settings.graceDays), upTo: now }]);
+    if (policy.action === 'remind-device') family(profiles, [{ event: 'expired', after: at(-settings.graceDays), upTo: now }]);
   }
-  return passes;
+  return families;
 }
 
 /** The settings the windows depend on: when they change, the next scan is a full one. */
@@ -64,18 +65,18 @@ function windowsKey(settings: ExpirySettings): string {
   return JSON.stringify({ policies: [...settings.policies].sort(), defaults: settings.defaultPolicy, grace: settings.graceDays });
 }
 
-/** The passes of this scan: whole, or cut to what entered a window since `previous`. */
-function passesSince(full: EventPass[], previous: ScanMark | null, now: Date): EventPass[] {
-  if (!previous) return full;
-  const elapsed = now.getTime() - previous.scannedAt.getTime();
-  const entered = full.map((p) => ({
-    ...p,
-    ranges: p.ranges
+/** The passes of this scan: every family whole, or cut to what entered a window since `previous` plus what was added since. */
+function passesSince(families: EventFamily[], previous: ScanMark | null, scan: { scanId: string; now: Date }): EventPass[] {
+  if (!previous) return [{ families, ...scan }];
+  const elapsed = scan.now.getTime() - previous.scannedAt.getTime();
+  const entered = families.map((f) => ({
+    ...f,
+    ranges: f.ranges
       .map((r) => ({ ...r, after: new Date(Math.max(r.after.getTime(), r.upTo.getTime() - elapsed)) }))
       .filter((r) => r.after < r.upTo),
-  })).filter((p) => p.ranges.length > 0);
+  })).filter((f) => f.ranges.length > 0);
   const addedAfter = { certificates: previous.marks.certificates - SEQ_MARGIN, monitored: previous.marks.monitored - SEQ_MARGIN };
-  return [...entered, ...full.map((p) => ({ ...p, addedAfter }))];
+  return [...(entered.length > 0 ? [{ families: entered, ...scan }] : []), { families, addedAfter, ...scan }];
 }
 
 export async function scanExpiry(deps: ExpiryDeps, principal: Principal, options: { now?: Date | undefined; full?: boolean | undefined } = {}): Promise<ExpiryScan> {
@@ -88,7 +89,7 @@ export async function scanExpiry(deps: ExpiryDeps, principal: Principal, options
     const marks = await repos.expiry.highWaterMarks();
     const full = options.full === true || !previous || previous.windows !== windows || previous.scannedAt > now
       || now.getTime() - previous.fullScanAt.getTime() >= FULL_SCAN_EVERY_MS;
-    for (const pass of passesSince(scanPasses(deps.settings, now, scanId), full ? null : previous, now)) await repos.expiry.recordEvents(pass);
+    for (const pass of passesSince(scanFamilies(deps.settings, now), full ? null : previous, { scanId, now })) await repos.expiry.recordEvents(pass);
     const events = await repos.expiry.countEventsOfScan(scanId);
     const notices = Object.entries(events).filter(([e]) => e.startsWith('notice-')).reduce((sum, [, n]) => sum + n, 0);
     const queued = await queueOutbox(repos.expiry, deps.settings, { scanId, now, notices, actions: (events.action ?? 0) + (events.expired ?? 0) });
