@@ -51,6 +51,21 @@ function familyEvent(notAfter: RawBuilder<unknown>, family: EventFamily, profile
   return profile ? sql`case when ${profileCondition(profile, family.profiles)} then ${event} end` : event;
 }
 
+/**
+ * The union of every family's ranges as few disjoint ranges, OR-ed: a condition the notAfter index
+ * answers directly (SQLite's multi-index OR, PostgreSQL's BitmapOr), before the families' own tests.
+ */
+function coveringRanges(notAfter: RawBuilder<unknown>, pass: EventPass): RawBuilder<unknown> {
+  const sorted = pass.families.flatMap((f) => f.ranges).sort((a, b) => a.after.getTime() - b.after.getTime());
+  const merged: { after: Date; upTo: Date }[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.after <= last.upTo) last.upTo = r.upTo > last.upTo ? r.upTo : last.upTo;
+    else merged.push({ after: r.after, upTo: r.upTo });
+  }
+  return sql`(${sql.join(merged.map((r) => inRange(notAfter, { event: '', ...r })), sql` or `)})`;
+}
+
 function familyCondition(notAfter: RawBuilder<unknown>, family: EventFamily, profile: RawBuilder<unknown> | null): RawBuilder<unknown> {
   const ranges = sql`(${sql.join(family.ranges.map((r) => inRange(notAfter, r)), sql` or `)})`;
   return profile ? sql`(${profileCondition(profile, family.profiles)} and ${ranges})` : ranges;
@@ -65,6 +80,9 @@ export class KyselyExpiryRepository implements ExpiryRepository {
   }
 
   async recordEvents(pass: EventPass): Promise<void> {
+    // The per-row subqueries make PostgreSQL's cost estimate large enough to JIT-compile the
+    // statement, which took 0.4 s of a 0.7 s first scan of 300,000 certificates: not worth it here.
+    if (this.dialect === 'postgres' && this.db.isTransaction) await sql`set local jit = off`.execute(this.db);
     await this.recordIssued(pass);
     const monitored = pass.families.filter((f) => f.monitored);
     if (monitored.length > 0) await this.recordMonitored({ ...pass, families: monitored });
@@ -75,7 +93,7 @@ export class KyselyExpiryRepository implements ExpiryRepository {
    * materialised CTE with one event column per family, then one SELECT per family, UNION ALL.
    */
   private async recordIssued(pass: EventPass): Promise<void> {
-    const notAfter = sql.ref('c.not_after');
+    const notAfter = this.rangeColumn('c', pass);
     const profile = sql.ref('c.profile');
     const columns = pass.families.map((f, i) => sql`${familyEvent(notAfter, f, profile)} as ${sql.ref(`e${i}`)}`);
     const selects = pass.families.map((_, i) => this.eventSelect(sql.ref(`x.e${i}`), sql`'issued'`, sql.ref('x.profile'), pass));
@@ -83,7 +101,8 @@ export class KyselyExpiryRepository implements ExpiryRepository {
       with x as materialized (
         select c.fingerprint, c.serial, c.subject, c.profile, c.subscriber_id, c.not_after, ${sql.join(columns)}
         from certificates c
-        where c.status = 'valid' and (${sql.join(pass.families.map((f) => familyCondition(notAfter, f, profile)), sql` or `)})
+        where c.status = 'valid' and ${coveringRanges(notAfter, pass)}
+          and (${sql.join(pass.families.map((f) => familyCondition(notAfter, f, profile)), sql` or `)})
           ${pass.addedAfter ? sql`and c.seq > ${pass.addedAfter.certificates}` : sql``}
           and (
             select 1 from certificates n
@@ -97,20 +116,28 @@ export class KyselyExpiryRepository implements ExpiryRepository {
   }
 
   private async recordMonitored(pass: EventPass): Promise<void> {
-    const notAfter = sql.ref('m.not_after');
+    const notAfter = this.rangeColumn('m', pass);
     const columns = pass.families.map((f, i) => sql`${familyEvent(notAfter, f, null)} as ${sql.ref(`e${i}`)}`);
     const selects = pass.families.map((_, i) => this.eventSelect(sql.ref(`x.e${i}`), sql`'monitored'`, sql`${EXTERNAL_PROFILE}`, pass));
     await sql`
       with x as materialized (
         select m.fingerprint, m.serial, m.subject, m.subscriber_id, m.not_after, ${sql.join(columns)}
         from monitored_certificates m
-        where (${sql.join(pass.families.map((f) => familyCondition(notAfter, f, null)), sql` or `)})
+        where ${coveringRanges(notAfter, pass)}
           ${pass.addedAfter ? sql`and m.seq > ${pass.addedAfter.monitored}` : sql``}
           and (select 1 from monitored_certificates n where n.subject = m.subject and n.issuer = m.issuer and n.not_after > m.not_after limit 1) is null
       )
       insert into expiry_events (fingerprint, event, source, serial, subject, profile, subscriber_id, not_after, scan_id, created_at)
       ${sql.join(selects, sql` union all `)}
       on conflict (fingerprint, event) do nothing`.execute(this.db);
+  }
+
+  /**
+   * notAfter as the ranges test it. For certificates added since the last scan SQLite must walk the
+   * seq (rowid) range, not the notAfter index: a unary + (a no-op) keeps it off that index.
+   */
+  private rangeColumn(table: 'c' | 'm', pass: EventPass): RawBuilder<unknown> {
+    return this.dialect === 'sqlite' && pass.addedAfter ? sql`+${sql.ref(`${table}.not_after`)}` : sql.ref(`${table}.not_after`);
   }
 
   /** The rows of one family: its event where it has one and the certificate has not had it yet. */
