@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   escrow: () => import('./escrow.js'),
   profile: () => import('./profile.js'),
   directory: () => import('./directory.js'),
+  expiry: () => import('./expiry.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

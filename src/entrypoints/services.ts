@@ -188,13 +188,16 @@ export interface Mcms {
   /** Expiry monitoring: the scan, the notification outbox, certificates from other CAs, the outlook. */
   expiry: {
     /** Records the notices and actions due (once each per certificate, ever) and queues them. */
-    scan(principal: Principal, options: { now?: Date | undefined }): Promise<ExpiryScan>;
+    scan(principal: Principal, options: { now?: Date | undefined; full?: boolean | undefined }): Promise<ExpiryScan>;
     /** Sends what the outbox holds that is due (mails, webhook calls, actions), with retries. */
     deliver(principal: Principal, options: { now?: Date | undefined; signal?: AbortSignal | undefined }): Promise<OutboxRun>;
     report(principal: Principal, options: { now?: Date | undefined; days?: number | undefined }): Promise<ExpiryReport>;
     outbox(principal: Principal, filter: { status?: OutboxStatus | undefined; limit?: number | undefined }): Promise<OutboxItem[]>;
-    /** `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone. */
-    importCertificates(principal: Principal, files: ImportFile[]): Promise<FileImport[]>;
+    /**
+     * `mcms inventory import`: foreign certificates watched for expiry; a bad file is refused alone.
+     * `source` says where they came from (`directory` for a directory's userCertificate values).
+     */
+    importCertificates(principal: Principal, files: ImportFile[], options?: { source?: 'file' | 'directory' | undefined }): Promise<FileImport[]>;
   };
   /** CRLs per CA (RFC 5280 §5): complete and delta, published at /crl/<ca>.crl and /crl/<ca>-delta.crl. */
   crl: {

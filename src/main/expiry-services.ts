@@ -48,7 +48,7 @@ export function expiryServices(wiring: Wiring, mcms: () => Mcms, hooks: ExpiryHo
       },
       report: (principal, options) => expiry.expiryReport(deps, principal, options),
       outbox: (principal, filter) => expiry.listOutbox(deps, principal, filter),
-      importCertificates: (principal, files) => expiry.importMonitoredCertificates(deps, principal, files),
+      importCertificates: (principal, files, options) => expiry.importMonitoredCertificates(deps, principal, files, { source: options?.source ?? 'file' }),
     },
   };
 }

@@ -31,7 +31,7 @@ for (const { dialect, skip } of dialects) {
     const file = (name: string, data: Buffer | string) => { writeFileSync(dir.file(name), data); return { name, data: readFileSync(dir.file(name)) }; };
 
     before(async () => {
-      instance = await startInstance(dialect, { MCMS_PORT: '0', MCMS_HOST: '127.0.0.1', MCMS_CA_SERVICE_VALIDITY_DAYS: '1000', MCMS_CA_OCSP_SIGNER_VALIDITY_DAYS: '1000' }, { clock });
+      instance = await startInstance(dialect, { MCMS_PORT: '0', MCMS_CA_SERVICE_VALIDITY_DAYS: '1000', MCMS_CA_OCSP_SIGNER_VALIDITY_DAYS: '1000' }, { clock });
       admin = instance.mcms.localPrincipal();
       await instance.mcms.subscribers.add(admin, { email: 'dora@example.test' });
     });

@@ -363,6 +363,20 @@ export interface CrlStateTable {
   delta_der: Buffer | null;
 }
 
+/** One row per scan: its time and the inventory's high-water marks, for the next scan to start from. */
+export interface ExpiryScansTable {
+  seq: Generated<number>;
+  scan_id: string;
+  scanned_at: Instant;
+  certificates_seq: number;
+  monitored_seq: number;
+  /** The windows' configuration; a change makes the next scan a full one. */
+  windows: string;
+  /** When the last full scan ran (this one, or carried forward). */
+  full_scan_at: Instant;
+  created_at: Instant;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mailboxes: MailboxesTable;
@@ -392,6 +406,7 @@ export interface Database {
   monitored_certificates: MonitoredCertificatesTable;
   revocations: RevocationsTable;
   crl_state: CrlStateTable;
+  expiry_scans: ExpiryScansTable;
 }
 
 /** ISO-8601 UTC with milliseconds: sorts as text in SQLite, parses as timestamptz in PostgreSQL. */

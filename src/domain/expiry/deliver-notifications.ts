@@ -20,6 +20,8 @@ import { WebhookError } from './ports.js';
 
 export interface OutboxRun {
   sent: number;
+  /** Notices dropped because their certificate was renewed, replaced or revoked meanwhile. */
+  cancelled: number;
   retrying: number;
   failed: number;
   /** Rows left for a later run because their channel was down in this one. */
@@ -28,6 +30,7 @@ export interface OutboxRun {
 
 const SYSTEM: Actor = { kind: 'system', id: 'expiry', name: 'expiry' };
 const BATCH = 100;
+const CANCELLED = 'cancelled: the certificate was renewed, replaced or revoked';
 const CONCURRENCY = 4;
 
 /** Why a row failed, and whether trying again later may help. */
@@ -43,7 +46,7 @@ export function retryDelayMs(attempts: number): number {
 
 export async function deliverNotifications(deps: DeliveryDeps, options: { now?: Date | undefined; signal?: AbortSignal | undefined } = {}): Promise<OutboxRun> {
   const now = options.now ?? deps.clock.now();
-  const run: OutboxRun = { sent: 0, retrying: 0, failed: 0, deferred: 0 };
+  const run: OutboxRun = { sent: 0, cancelled: 0, retrying: 0, failed: 0, deferred: 0 };
   const down = new Set<string>();
   let afterSeq = 0;
   for (;;) {
@@ -68,6 +71,11 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem, now: Date, down:
   }
   try {
     const outcome = await carryOut(deps, item, now);
+    if (outcome === CANCELLED) {
+      await deps.uow.read.expiry.markSent(item.seq, now, 'cancelled');
+      run.cancelled += 1;
+      return;
+    }
     if (item.kind === 'action') {
       await deps.uow.transaction(async (repos) => {
         if (!(await repos.expiry.markSent(item.seq, now))) return;
@@ -113,6 +121,7 @@ async function carryOut(deps: DeliveryDeps, item: OutboxItem, now: Date): Promis
   }
   const event = item.fingerprint && item.event ? await deps.uow.read.expiry.findEvent(item.fingerprint, item.event) : null;
   if (!event) throw new DeliveryFailure('the event of this row is gone', false, null);
+  if (item.kind === 'notice' && !(await deps.uow.read.expiry.stillDue(event))) return CANCELLED;
   if (item.channel === 'webhook') {
     const webhook = deps.settings.webhook;
     if (!webhook || webhook.url !== item.recipient) throw new DeliveryFailure('this webhook is no longer configured', false, null);

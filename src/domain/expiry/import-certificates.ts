@@ -90,7 +90,7 @@ export async function importMonitoredCertificates(
   deps: ExpiryDeps,
   principal: Principal,
   files: ImportFile[],
-  options: { source?: string } = {},
+  options: { source?: string | undefined } = {},
 ): Promise<FileImport[]> {
   requirePermission(principal, 'certificates.issue');
   const now = deps.clock.now();

@@ -2,16 +2,16 @@ export type {
   CertificateSource, ExpiryActionName, ExpiryEvent, ExpiryPolicy, ExpirySettings, MonitoredCertificate, OutboxChannel, OutboxItem,
   OutboxKind, OutboxStatus, ProfileSet,
 } from './model.js';
-export { EXPIRY_ACTIONS, EXTERNAL_PROFILE, noticeDays, noticeEvent, policyFor } from './model.js';
+export { EXPIRY_ACTIONS, EXTERNAL_PROFILE, noticeDays, noticeEvent, OUTBOX_STATUSES, policyFor } from './model.js';
 export type { ExpiryErrorCode } from './errors.js';
 export { EXPIRY_ERRORS } from './errors.js';
-export type { EnqueueForEvents, EventWindow, ExpiryRepository, WebhookSender } from './ports.js';
+export type { EnqueueForEvents, EventFamily, EventPass, EventRange, ExpiryRepository, HighWaterMarks, ScanMark, WebhookSender } from './ports.js';
 export { WebhookError } from './ports.js';
 export type { DeliveryDeps, ExpiryDeps } from './expiry-deps.js';
 export type { ActionSubject, ExpiryAction } from './expiry-action.js';
 export { certificateJson } from './expiry-action.js';
 export type { ExpiryScan } from './scan-expiry.js';
-export { scanExpiry, scanWindows } from './scan-expiry.js';
+export { scanExpiry, scanFamilies } from './scan-expiry.js';
 export type { OutboxRun } from './deliver-notifications.js';
 export { deliverNotifications, retryDelayMs } from './deliver-notifications.js';
 export { actionMail, daysLeft, holderNotice, noticeWebhookBody, operatorDigest } from './notice-messages.js';

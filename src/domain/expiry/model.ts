@@ -57,7 +57,9 @@ export interface ExpiryEvent {
 
 export type OutboxKind = 'notice' | 'digest' | 'action';
 export type OutboxChannel = 'email' | 'webhook' | 'action';
-export type OutboxStatus = 'pending' | 'sent' | 'failed';
+/** `cancelled`: a notice whose certificate was renewed, replaced or revoked before it went out. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const satisfies readonly OutboxStatus[];
 
 export interface OutboxItem {
   seq: number;

@@ -2,17 +2,43 @@ import type {
   CertificateSource, ExpiryEvent, MonitoredCertificate, OutboxChannel, OutboxItem, OutboxKind, OutboxStatus, ProfileSet,
 } from './model.js';
 
-export interface EventWindow {
+/** A notAfter range (after, upTo] and the event a certificate in it gets. */
+export interface EventRange {
   event: string;
-  /** notAfter > after … */
   after: Date;
-  /** … and notAfter <= upTo. */
   upTo: Date;
+}
+
+/** Disjoint ranges for one group of profiles: a certificate gets at most one event of a family. */
+export interface EventFamily {
+  ranges: EventRange[];
   profiles: ProfileSet;
   /** Also the monitored certificates (they count as profile `external`). */
   monitored: boolean;
+}
+
+/** One statement's worth of the scan: every family, so each certificate is read and checked once. */
+export interface EventPass {
+  families: EventFamily[];
+  /** Only certificates added after these high-water marks (seq), when set. */
+  addedAfter?: HighWaterMarks | undefined;
   scanId: string;
   now: Date;
+}
+
+export interface HighWaterMarks {
+  certificates: number;
+  monitored: number;
+}
+
+/** What a scan leaves for the next one. */
+export interface ScanMark {
+  scanId: string;
+  scannedAt: Date;
+  marks: HighWaterMarks;
+  /** The windows' configuration the scan ran with. */
+  windows: string;
+  fullScanAt: Date;
 }
 
 export interface EnqueueForEvents {
@@ -30,11 +56,15 @@ export interface EnqueueForEvents {
 
 export interface ExpiryRepository {
   /**
-   * Records `window.event` for every valid certificate whose notAfter is in the window, that has not
-   * had this event yet and that no newer valid certificate of the same person and profile (and device)
-   * replaces: one INSERT … SELECT, duplicates skipped. Returns how many were recorded.
+   * Records, for every valid certificate whose notAfter is in a range of a family (for its profile),
+   * that range's event, unless the certificate has had it or a newer valid certificate of the same
+   * person and profile (and device) replaces it: one INSERT … SELECT per source, duplicates skipped.
    */
-  recordEvents(window: EventWindow): Promise<number>;
+  recordEvents(pass: EventPass): Promise<void>;
+  countEventsOfScan(scanId: string): Promise<Record<string, number>>;
+  lastScan(): Promise<ScanMark | null>;
+  highWaterMarks(): Promise<HighWaterMarks>;
+  recordScan(mark: ScanMark, now: Date): Promise<void>;
   /** One outbox row per matching event of the scan (one INSERT … SELECT); returns how many. */
   enqueueForEvents(input: EnqueueForEvents): Promise<number>;
   enqueue(row: { kind: OutboxKind; channel: OutboxChannel; recipient: string; scanId: string | null; fingerprint?: string | null; event?: string | null; now: Date }): Promise<void>;
@@ -42,8 +72,10 @@ export interface ExpiryRepository {
   findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null>;
   /** Pending rows due at `now` with seq > afterSeq, oldest first. */
   due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]>;
-  /** Marks a pending row sent; false if it was not pending any more. */
-  markSent(seq: number, now: Date): Promise<boolean>;
+  /** Marks a pending row sent (or cancelled); false if it was not pending any more. */
+  markSent(seq: number, now: Date, status?: 'sent' | 'cancelled'): Promise<boolean>;
+  /** Whether the event's certificate is still valid and not replaced by a newer one (renewal cancels notices). */
+  stillDue(event: ExpiryEvent): Promise<boolean>;
   markAttempt(seq: number, outcome: { attempts: number; nextAttemptAt: Date; error: string; failed: boolean }): Promise<void>;
   outboxCounts(): Promise<Record<OutboxStatus, number>>;
   listOutbox(filter: { status?: OutboxStatus | undefined }, limit: number): Promise<OutboxItem[]>;

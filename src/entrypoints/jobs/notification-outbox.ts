@@ -8,6 +8,6 @@ export const notificationOutboxJob: ScheduledJob = {
   leaseMs: 10 * 60_000,
   async run({ mcms, now, signal }) {
     const run = await mcms.expiry.deliver(mcms.localPrincipal(), { now, signal });
-    return `${run.sent} sent, ${run.retrying} to retry, ${run.failed} failed, ${run.deferred} deferred`;
+    return `${run.sent} sent, ${run.cancelled} cancelled, ${run.retrying} to retry, ${run.failed} failed, ${run.deferred} deferred`;
   },
 };

@@ -20,6 +20,8 @@ import { delivery as sqliteDelivery } from './sqlite/0005-delivery.js';
 import { revocation as sqliteRevocation } from './sqlite/0006-revocation.js';
 import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
 import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
+import { expiryScans as postgresExpiryScans } from './postgres/0008-expiry-scans.js';
+import { expiryScans as sqliteExpiryScans } from './sqlite/0008-expiry-scans.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
   sqlite: {
@@ -31,6 +33,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0006-revocation': sqliteRevocation,
     '0007-directory': sqliteDirectory,
     '0008-expiry': sqliteExpiry,
+    '0008-expiry-scans': sqliteExpiryScans,
   },
   postgres: {
     '0001-initial': postgresInitial,
@@ -41,6 +44,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0006-revocation': postgresRevocation,
     '0007-directory': postgresDirectory,
     '0008-expiry': postgresExpiry,
+    '0008-expiry-scans': postgresExpiryScans,
   },
 };
 

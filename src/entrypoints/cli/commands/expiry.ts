@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { ExpiryScan, FileImport, OutboxRun, OutboxStatus } from '../../../domain/expiry/index.js';
+import { OUTBOX_STATUSES } from '../../../domain/expiry/index.js';
 import type { CommandContext } from '../context.js';
 import { CliError, withMcms } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -28,19 +29,20 @@ function parseDays(value: string): number {
 
 const scanLine = (scan: ExpiryScan) => {
   const events = Object.entries(scan.events).map(([e, n]) => `${e}: ${n}`).join(', ');
-  return `scan ${scan.scanId} at ${scan.now.toISOString()}: ${scan.notices} notice${scan.notices === 1 ? '' : 's'}, ${scan.queued} queued${events ? ` (${events})` : ''}`;
+  return `${scan.full ? 'full ' : ''}scan ${scan.scanId} at ${scan.now.toISOString()}: ${scan.notices} notice${scan.notices === 1 ? '' : 's'}, ${scan.queued} queued${events ? ` (${events})` : ''}`;
 };
-const runLine = (run: OutboxRun) => `outbox: ${run.sent} sent, ${run.retrying} to retry, ${run.failed} failed, ${run.deferred} deferred`;
+const runLine = (run: OutboxRun) => `outbox: ${run.sent} sent, ${run.cancelled} cancelled, ${run.retrying} to retry, ${run.failed} failed, ${run.deferred} deferred`;
 
 function registerScan(program: Command, context: () => CommandContext): void {
   program.command('scan').description('run a scan by hand').command('expiry')
     .description('record the expiry notices and actions due (each once per certificate, ever) and queue them')
     .option('--now <iso>', 'scan as if it were this time', parseInstant)
+    .option('--full', 'scan every window whole (by default a scan after a recent one looks only at what entered a window since)')
     .option('--deliver', 'then send what is queued and due (as the notification-outbox job does)')
-    .action(async (opts: { now?: Date; deliver?: boolean }) => {
+    .action(async (opts: { now?: Date; full?: boolean; deliver?: boolean }) => {
       const ctx = context();
       await withMcms(ctx, async (mcms, principal) => {
-        const scan = await mcms.expiry.scan(principal, { now: opts.now });
+        const scan = await mcms.expiry.scan(principal, { now: opts.now, full: opts.full });
         const delivery = opts.deliver ? await mcms.expiry.deliver(principal, { now: opts.now }) : null;
         emit(ctx, { scan, delivery }, () => [scanLine(scan), ...(delivery ? [runLine(delivery)] : [])].join('\n'));
       });
@@ -58,7 +60,7 @@ function registerReport(program: Command, context: () => CommandContext): void {
         const report = await mcms.expiry.report(principal, { now: opts.now, days: opts.days });
         emit(ctx, report, () => [
           table([['WEEK FROM', 'TO', 'ISSUED', 'MONITORED'], ...report.weeks.map((w) => [isoDate(w.from), isoDate(w.to), String(w.issued), String(w.monitored)])]),
-          `outbox: ${report.outbox.pending} pending, ${report.outbox.sent} sent, ${report.outbox.failed} failed`,
+          `outbox: ${report.outbox.pending} pending, ${report.outbox.sent} sent, ${report.outbox.failed} failed, ${report.outbox.cancelled} cancelled`,
         ].join('\n'));
       });
     });
@@ -67,7 +69,7 @@ function registerReport(program: Command, context: () => CommandContext): void {
 function registerOutbox(program: Command, context: () => CommandContext): void {
   program.command('notification').description('the notification outbox (expiry mails, webhook calls, actions)').command('list')
     .description('newest first')
-    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'sent', 'failed']))
+    .addOption(new Option('--status <status>', 'only these').choices([...OUTBOX_STATUSES]))
     .option('--limit <n>', 'at most this many (default 100)', parseLimit)
     .action(async (opts: { status?: OutboxStatus; limit?: number }) => {
       const ctx = context();

@@ -5,13 +5,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { OutboxStatus } from '../../../domain/expiry/index.js';
+import { OUTBOX_STATUSES } from '../../../domain/expiry/index.js';
 import type { Mcms } from '../../services.js';
 import { principalOf } from './auth.js';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const nullableDate = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
-const counts = { type: 'object', additionalProperties: false, required: ['pending', 'sent', 'failed'], properties: { pending: { type: 'integer' }, sent: { type: 'integer' }, failed: { type: 'integer' } } } as const;
+const counts = { type: 'object', additionalProperties: false, required: [...OUTBOX_STATUSES], properties: Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, { type: 'integer' }])) } as const;
 
 const reportSchema = {
   type: 'object', additionalProperties: false, required: ['now', 'weeks', 'outbox'],
@@ -29,9 +30,10 @@ const reportSchema = {
 } as const;
 
 const scanSchema = {
-  type: 'object', additionalProperties: false, required: ['scanId', 'now', 'events', 'notices', 'queued'],
+  type: 'object', additionalProperties: false, required: ['scanId', 'now', 'full', 'events', 'notices', 'queued'],
   properties: {
     scanId: { type: 'string' }, now: dateTime, notices: { type: 'integer' }, queued: { type: 'integer' },
+    full: { type: 'boolean', description: 'every window scanned whole (otherwise only what entered one since the last scan)' },
     events: { type: 'object', additionalProperties: { type: 'integer' }, description: 'new events by name: notice-<days>, action, expired' },
   },
 } as const;
@@ -42,7 +44,7 @@ const outboxItemSchema = {
   properties: {
     seq: { type: 'integer' }, kind: { type: 'string', enum: ['notice', 'digest', 'action'] }, channel: { type: 'string', enum: ['email', 'webhook', 'action'] },
     recipient: { type: 'string' }, fingerprint: nullableString, event: nullableString, scanId: nullableString,
-    status: { type: 'string', enum: ['pending', 'sent', 'failed'] }, attempts: { type: 'integer' }, nextAttemptAt: dateTime,
+    status: { type: 'string', enum: [...OUTBOX_STATUSES] }, attempts: { type: 'integer' }, nextAttemptAt: dateTime,
     lastError: nullableString, createdAt: dateTime, sentAt: nullableDate,
   },
 } as const;
@@ -77,18 +79,18 @@ export async function expiryRoutes(app: FastifyInstance, options: { mcms: Mcms }
     },
   }, async (request) => mcms.expiry.report(principalOf(request), { days: request.query.days, now: request.query.now ? new Date(request.query.now) : undefined }));
 
-  app.post<{ Body: { now?: string } | null }>('/expiry/scan', {
+  app.post<{ Body: { now?: string; full?: boolean } | null }>('/expiry/scan', {
     schema: {
       summary: 'Run the expiry scan now: record and queue the notices and actions due', tags: ['expiry'],
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { now: nowProperty } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { now: nowProperty, full: { type: 'boolean', description: 'scan every window whole' } } },
       response: { 200: scanSchema },
     },
-  }, async (request) => mcms.expiry.scan(principalOf(request), { now: request.body?.now ? new Date(request.body.now) : undefined }));
+  }, async (request) => mcms.expiry.scan(principalOf(request), { now: request.body?.now ? new Date(request.body.now) : undefined, full: request.body?.full }));
 
   app.get<{ Querystring: { status?: OutboxStatus; limit?: number } }>('/notifications', {
     schema: {
       summary: 'The notification outbox (expiry mails, webhook calls, actions), newest first', tags: ['expiry'],
-      querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['pending', 'sent', 'failed'] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: [...OUTBOX_STATUSES] }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } },
       response: { 200: { type: 'array', items: outboxItemSchema } },
     },
   }, async (request) => mcms.expiry.outbox(principalOf(request), { status: request.query.status, limit: request.query.limit }));
