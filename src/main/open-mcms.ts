@@ -24,8 +24,9 @@ import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { enrollmentServices } from './enrollment-services.js';
 import { encryptionKeyPool, escrowDeps, escrowServices } from './escrow-services.js';
+import type { LinkRepositories } from './delivery-services.js';
 import { deliveryServices } from './delivery-services.js';
-import { directoryServices } from './directory-services.js';
+import { directoryRevocationHook, directoryServices } from './directory-services.js';
 import { expiryServices } from './expiry-services.js';
 import { JobScheduler, jobSchedules } from './scheduler.js';
 import { revocationServices } from './revocation-services.js';
@@ -73,9 +74,19 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const { uow, profiles, subjectSettings, issuingAuthority } = wiring;
   const keyPool = encryptionKeyPool(config);
   const local: Principal = { actor: { kind: 'local', id: userInfo().username, name: userInfo().username }, role: 'admin', operatorId: null };
-  const directory = directoryServices(wiring);
-  const revocation = revocationServices(wiring);
   const delivered = deliveryServices(wiring, escrowDeps(wiring, keyPool), escrowServices(wiring, keyPool).escrow);
+  // Revocation's seams: a lost device or a leaver closes open enrollment links in the same transaction
+  // (the transaction is the store's whole repository set), asks for the directory entry to be
+  // reconciled, and a lost device's owner is invited to enroll a replacement after the commit.
+  const revocation = revocationServices(wiring, {
+    enrollmentLinks: (tx, target) => delivered.seams.revokeLinksInTransaction(tx as unknown as LinkRepositories, target),
+    directory: directoryRevocationHook,
+    inviteReplacement: (principal, input) => delivered.seams.inviteReplacement(principal, input),
+  });
+  // A leaver found by the directory sync leaves as `mcms subscriber leave` does: everything revoked, disabled.
+  const directory = directoryServices(wiring, {
+    leave: async (principal, subscriber) => { await revocation.subscriberLeave(principal, { subscriber: subscriber.id }); },
+  });
   const scheduler = new JobScheduler(JOBS, jobSchedules(JOBS, config.jobs.schedules), store.jobLeases, clock, () => mcms);
 
   const mcms: Mcms = {
@@ -125,7 +136,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     directory: directory.directory,
-    ...expiryServices(wiring, () => mcms),
+    ...expiryServices(wiring, () => mcms, { redeliver: delivered.seams.redeliver, reinvite: delivered.seams.reinvite }),
     escrow: delivered.escrow,
     delivery: delivered.delivery,
     jobs: {
