@@ -121,7 +121,14 @@ export interface DeliverySeams {
   reinvite(subscriberId: string, deviceId: string | null): Promise<string>;
 }
 
-function outcome(invitations: Invitation[]): string {
+/**
+ * A one-line outcome for expiry's action log. When mail is configured and a link could not be mailed,
+ * it throws instead, so the action stays in expiry's outbox and is retried (a retry makes a new link;
+ * the unmailed one was never shown to anybody and lapses with its TTL).
+ */
+function outcome(invitations: Invitation[], mailConfigured: boolean): string {
+  const failed = invitations.find((i) => !i.mailed);
+  if (mailConfigured && failed) throw new Error(`enrollment link not mailed: ${failed.mailProblem ?? 'unknown reason'}`);
   const mailed = invitations.filter((i) => i.mailed).length;
   if (mailed === invitations.length) return `${mailed} enrollment link${mailed === 1 ? '' : 's'} mailed`;
   return `${invitations.length} enrollment link(s), ${mailed} mailed: ${invitations.find((i) => !i.mailed)?.mailProblem ?? ''}`;
@@ -136,11 +143,11 @@ export function deliverySeams(wiring: Wiring, deps: DeliveryDeps): DeliverySeams
       if (!wiring.mailer.configured) return;
       await delivery.inviteSubscriber(deps, principal, { subscriber: input.subscriberId });
     },
-    redeliver: async (subscriberId) => outcome(await delivery.redeliverProfiles(deps, LINK_PRINCIPAL, subscriberId)),
+    redeliver: async (subscriberId) => outcome(await delivery.redeliverProfiles(deps, LINK_PRINCIPAL, subscriberId), wiring.mailer.configured),
     reinvite: async (subscriberId, deviceId) => {
       const device = deviceId ? await wiring.store.read.devices.findById(deviceId) : null;
       const invitation = await delivery.inviteSubscriber(deps, LINK_PRINCIPAL, { subscriber: subscriberId, deviceId: device?.status === 'active' ? device.id : undefined });
-      return outcome([invitation]);
+      return outcome([invitation], wiring.mailer.configured);
     },
   };
 }

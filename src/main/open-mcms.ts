@@ -81,7 +81,8 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
   const revocation = revocationServices(wiring, {
     enrollmentLinks: (tx, target) => delivered.seams.revokeLinksInTransaction(tx as unknown as LinkRepositories, target),
     directory: directoryRevocationHook,
-    inviteReplacement: (principal, input) => delivered.seams.inviteReplacement(principal, input),
+    // Without mail there is nobody to tell: the device-loss report says no replacement invitation went out.
+    ...(config.mail.host ? { inviteReplacement: delivered.seams.inviteReplacement } : {}),
   });
   // A leaver found by the directory sync leaves as `mcms subscriber leave` does: everything revoked, disabled.
   const directory = directoryServices(wiring, {
