@@ -6,6 +6,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   issue: () => import('./issue.js'),
   scep: () => import('./scep.js'),
   escrow: () => import('./escrow.js'),
+  ocsp: () => import('./ocsp.js'),
+  crl: () => import('./crl.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
