@@ -9,6 +9,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   profile: () => import('./profile.js'),
   directory: () => import('./directory.js'),
   expiry: () => import('./expiry.js'),
+  ocsp: () => import('./ocsp.js'),
+  crl: () => import('./crl.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -29,6 +29,7 @@ export async function scepEnrollmentDeps(wiring: Wiring, validator: ChallengeVal
     uow: wiring.uow, ca: await wiring.issuingAuthority(), subject: wiring.subjectSettings, profiles: wiring.profiles,
     validator, clock: wiring.clock, principal: SCEP_PRINCIPAL,
     approval: { profiles: approvalProfiles, ttlMs: ms(config.scep.approvalTtl) },
+    ...(wiring.crlForIssuer ? { crl: wiring.crlForIssuer } : {}),
   };
 }
 

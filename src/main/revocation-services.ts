@@ -59,6 +59,10 @@ export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revo
       return renewal;
     },
   };
+  wiring.crlForIssuer = async (issuerName) => {
+    const authority = (await authorities.get()).find((a) => a.name.equals(issuerName));
+    return authority ? (await revocation.currentCrl(crlDeps, authority.identity.id, 'full')).der : null;
+  };
   return {
     ocsp,
     revoke: (principal, input) => revocation.revokeCertificate(deps, principal, input),

@@ -21,6 +21,8 @@ export interface Wiring {
   mailer: Mailer;
   /** The issuing CA, loaded on first use (after `mcms init`) and kept. */
   issuingAuthority(): Promise<IssuingAuthority>;
+  /** The current complete CRL of the CA with this subject Name (SCEP GetCRL); set by revocation-services. */
+  crlForIssuer?: (issuerName: Buffer) => Promise<Buffer | null>;
 }
 
 export function createWiring(config: Config, store: Store, keys: KeyStore, clock: Clock): Wiring {

@@ -136,6 +136,31 @@ for (const { dialect, skip } of dialects) {
       assert.match(out, /: good/);
     });
 
+    test('a renewed responder certificate signs from then on; responses still verify', async () => {
+      const { mcms } = instance;
+      const before = await ocspWithStderr([...verifyArgs(), '-cert', dir.file('plain.pem'), '-no_nonce', '-resp_text']);
+      const quiet = await mcms.jobs.run(mcms.localPrincipal(), 'ocsp-signer-renewal');
+      assert.equal(quiet.status, 'ok');
+      assert.match(quiet.summary, /^ocsp-signer is good until /, 'a year-long certificate is not renewed yet');
+      const renewal = await mcms.ocsp.renewSigner(mcms.localPrincipal(), { force: true });
+      assert.ok(renewal.renewed);
+      const after = await ocspWithStderr([...verifyArgs(), '-cert', dir.file('plain.pem'), '-no_nonce', '-resp_text']);
+      assert.match(after, /Response verify OK/);
+      const responderId = (text: string) => /Responder Id: ([0-9A-F]+)/.exec(text)![1];
+      assert.notEqual(responderId(after), responderId(before));
+      assert.equal((await mcms.certificates.list(mcms.localPrincipal(), { profile: 'ocsp-signer' }, { limit: 10 })).items.length, 2, 'the new signer is in the inventory');
+    });
+
+    test('the crl-refresh job signs a delta after a revocation and nothing when nothing changed', async () => {
+      const { mcms } = instance;
+      const admin = mcms.localPrincipal();
+      await mcms.crl.generate(admin, {});
+      assert.match((await mcms.jobs.run(admin, 'crl-refresh')).summary, /^nothing due$/);
+      const record = await mcms.certificates.issue(admin, { profile: 'smime-signing', subscriber: 'otto@example.test', csr: makeCsr(dir.path, 'late').csrPem });
+      await mcms.certificates.revoke(admin, { serial: record.serial });
+      assert.equal((await mcms.jobs.run(admin, 'crl-refresh')).summary, 'signed issuing: delta');
+    });
+
     test('garbage, truncated, oversized, empty, wrongly typed and unknown-CA requests', async () => {
       const request = readFileSync(dir.file('req.der'));
       const post = (body: Buffer | string, type = 'application/ocsp-request') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body });

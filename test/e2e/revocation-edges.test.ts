@@ -82,6 +82,15 @@ describe('mcms revocation CLI', () => {
     assert.equal(deltas.status, 0, deltas.stderr);
     assert.deepEqual(deltas.json<{ kind: string }[]>().map((c) => c.kind), ['delta', 'delta']);
   });
+
+  test('ocsp renew-signer renews only when due, or with --force', () => {
+    const quiet = mcms(['ocsp', 'renew-signer']);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(quiet.stdout, /^ocsp-signer is valid until \d{4}-/);
+    const forced = mcms(['ocsp', 'renew-signer', '--force']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(forced.stdout, /^renewed: ocsp-signer-\d{14} is valid until /);
+  });
 });
 
 describe('revocation over HTTP', () => {

@@ -7,14 +7,15 @@
 import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { startHttpServer } from '../../src/entrypoints/http/app.js';
 import type { RunningHttpServer } from '../../src/entrypoints/http/app.js';
-import { parseSignedData, readCertificate } from '../../src/lib/pki/index.js';
+import { parseSignedData, readCertificate, toPem } from '../../src/lib/pki/index.js';
 import { toStreamingBer } from '../../src/lib/pki/cms/fixtures/ber.js';
 import type { TestInstance } from '../support/instance.js';
 import { dialects, startInstance } from '../support/instance.js';
-import { openssl } from '../support/openssl.js';
+import { openssl, tempDir } from '../support/openssl.js';
 import type { ScepDevice } from '../support/scep-device.js';
 import { issuerAndSerial, issuerAndSubject, newScepDevice, pkiMessage, readCertRep } from '../support/scep-device.js';
 
@@ -74,7 +75,7 @@ for (const { dialect, skip } of dialects) {
       }
     });
 
-    test('CertPoll follows a pending request to its certificate; GetCert fetches an issued one; GetCRL is refused', async () => {
+    test('CertPoll follows a pending request to its certificate; GetCert fetches an issued one; GetCRL answers with the CRL', async () => {
       const device = await newScepDevice(await challenge('smime-dual'));
       assert.equal((await enroll(device, '/scep/smime-dual')).status, 'PENDING');
       const poll = () => pkiMessage(device, ra, { messageType: 'CertPoll', messageData: issuerAndSubject(issuing, readCertificate(device.party.certificate).subject) });
@@ -90,8 +91,23 @@ for (const { dialect, skip } of dialects) {
       assert.deepEqual(fetched.certificates[0], certificate);
       const unknown = await enroll(device, '/scep', await pkiMessage(device, ra, { messageType: 'GetCert', messageData: issuerAndSerial(device.party.certificate) }));
       assert.deepEqual([unknown.status, unknown.failInfo], ['FAILURE', '4']);
+      await instance.mcms.certificates.revoke(admin(), { serial: readCertificate(certificate).serialHex, reason: 'superseded' });
+      await instance.mcms.crl.generate(admin(), {});
       const crl = await enroll(device, '/scep', await pkiMessage(device, ra, { messageType: 'GetCRL', messageData: issuerAndSerial(certificate) }));
-      assert.deepEqual([crl.status, crl.failInfo], ['FAILURE', '2']);
+      assert.equal(crl.status, 'SUCCESS');
+      assert.deepEqual(crl.certificates, []);
+      const dir = tempDir();
+      try {
+        writeFileSync(dir.file('reply.p7'), crl.content!);
+        writeFileSync(dir.file('issuing.pem'), toPem('CERTIFICATE', issuing));
+        const printed = openssl(['pkcs7', '-inform', 'DER', '-in', dir.file('reply.p7'), '-print_certs']);
+        writeFileSync(dir.file('crl.pem'), /-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----\n/.exec(printed)![0]);
+        const text = openssl(['crl', '-in', dir.file('crl.pem'), '-CAfile', dir.file('issuing.pem'), '-noout', '-text', '-verify']);
+        const hex = readCertificate(certificate).serialHex;
+        assert.match(text, new RegExp(`Serial Number: ${(hex.length % 2 ? `0${hex}` : hex).toUpperCase()}[\\s\\S]+Superseded`));
+      } finally {
+        dir.remove();
+      }
     });
 
     test('broken input gets 400 or a FAILURE, and the server keeps serving', async () => {

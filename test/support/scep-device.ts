@@ -94,6 +94,8 @@ export interface CertRep {
   failInfo?: string;
   transactionId: string;
   certificates: Buffer[];
+  /** On SUCCESS, the decrypted degenerate SignedData (certificates, or a GetCRL reply's CRL). */
+  content?: Buffer;
 }
 
 const PKI_STATUS: Record<string, CertRep['status']> = { '0': 'SUCCESS', '2': 'FAILURE', '3': 'PENDING' };
@@ -118,6 +120,7 @@ export async function readCertRep(device: ScepDevice, der: Buffer, options: { si
     const key = { recipientCertificate: signer.certificate, rsaRawDecrypt: rawDecryptWith(signer.privateKey) };
     const inner = await decryptEnvelopedData(parseEnvelopedData(signed.content, lenience), key);
     rep.certificates = parseSignedData(inner, lenience).certificates;
+    rep.content = inner;
   }
   return rep;
 }

@@ -34,8 +34,10 @@ export class KyselyRevocationRepository implements RevocationRepository {
     return true;
   }
 
-  async latestSeq(): Promise<number> {
-    const row = await this.db.selectFrom('revocations').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  async latestSeq(issuerId?: string): Promise<number> {
+    let query = this.db.selectFrom('revocations').select((eb) => eb.fn.max('seq').as('seq'));
+    if (issuerId !== undefined) query = query.where('issuer_id', '=', issuerId);
+    const row = await query.executeTakeFirst();
     return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
   }
 

@@ -41,6 +41,8 @@ export interface ScepEnrollmentDeps extends CertifyDeps {
   principal: Principal;
   /** Profiles whose enrollments wait for an operator, and how long they wait. */
   approval: { profiles: ReadonlySet<string>; ttlMs: number };
+  /** The current complete CRL of the CA with this subject Name (DER), for GetCRL; null if it is not ours. */
+  crl?: (issuerName: Buffer) => Promise<Buffer | null>;
 }
 
 export interface ScepEnrollment {

@@ -8,6 +8,8 @@ export type FailInfo = 'badAlg' | 'badMessageCheck' | 'badRequest' | 'badTime' |
 
 export type ScepOutcome =
   | { status: 'SUCCESS'; certificate: Buffer }
+  /** A GetCRL answered (RFC 8894 §3.3.2): a SUCCESS carrying the CRL. */
+  | { status: 'CRL'; crl: Buffer }
   | { status: 'PENDING' }
   | { status: 'FAILURE'; failInfo: FailInfo; reason: string };
 

@@ -77,8 +77,10 @@ export class ScepResponder {
           return await pollScepTransaction(deps, { transactionId: message.transactionId, requesterPublicKey: message.signerPublicKey });
         case 'GetCert':
           return await fetchCertificate(deps, content);
-        case 'GetCRL':
-          return { status: 'FAILURE', failInfo: 'badRequest', reason: 'CRLs are not published yet' };
+        case 'GetCRL': {
+          const crl = await deps.crl?.(content.issuer);
+          return crl ? { status: 'CRL', crl } : { status: 'FAILURE', failInfo: 'badCertId', reason: 'no CRL for that issuer here' };
+        }
       }
     } catch (error) {
       return failureFrom(error);
@@ -108,6 +110,15 @@ export class ScepResponder {
         success: {
           certificates: [outcome.certificate, this.issuingCertificate],
           recipientCertificate: message.signerCertificate,
+          contentEncryption: message.envelope.contentEncryption as ContentEncryption,
+        },
+      });
+    }
+    if (outcome.status === 'CRL') {
+      return buildCertRep({
+        ...common, status: 'SUCCESS',
+        success: {
+          certificates: [], crls: [outcome.crl], recipientCertificate: message.signerCertificate,
           contentEncryption: message.envelope.contentEncryption as ContentEncryption,
         },
       });

@@ -6,8 +6,8 @@ export interface RevocationRepository {
    * conditional update; false (and nothing changed) if the certificate was not valid any more.
    */
   revoke(revocation: Revocation): Promise<boolean>;
-  /** The newest revocation's seq, 0 when none: a cheap version stamp that every process can read. */
-  latestSeq(): Promise<number>;
+  /** The newest revocation's seq (of one issuer's, if given), 0 when none: a cheap version stamp every process can read. */
+  latestSeq(issuerId?: string): Promise<number>;
   /** Serials revoked after `afterSeq`, oldest first, at most `limit`. */
   revokedSince(afterSeq: number, limit: number): Promise<{ seq: number; serial: string }[]>;
   /** One batch of an issuer's entries with seq > afterSeq not expired at `at`, in seq order. */

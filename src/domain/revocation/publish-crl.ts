@@ -108,14 +108,14 @@ function due(crl: PublishedCrl | null, now: Date, intervalMs: number): boolean {
 }
 
 function deltaDue(delta: PublishedCrl | null, full: PublishedCrl, latestSeq: number, now: Date, intervalMs: number): boolean {
-  return delta === null || delta.number < full.number || delta.coversSeq !== latestSeq || due(delta, now, intervalMs);
+  return delta === null || delta.number < full.number || delta.coversSeq < latestSeq || due(delta, now, intervalMs);
 }
 
 /** What the `crl-refresh` job does for each CA: re-sign what is due, or changed since it was signed. */
 export async function refreshCrls(deps: CrlDeps, options: { force?: boolean } = {}): Promise<CrlRefresh[]> {
   const results: CrlRefresh[] = [];
-  const latest = await deps.uow.read.revocations.latestSeq();
   for (const authority of await deps.authorities()) {
+    const latest = await deps.uow.read.revocations.latestSeq(authority.identity.id);
     const now = deps.clock.now();
     const state: CrlState | null = await deps.uow.read.crlState.find(authority.identity.id);
     const full = state?.full ?? null;

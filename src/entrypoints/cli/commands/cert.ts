@@ -39,7 +39,7 @@ function readCsrFile(path: string): Buffer {
 }
 
 export function registerCertificates(program: Command, context: () => CommandContext): void {
-  const cert = program.command('cert').description('certificates: issue, list, show');
+  const cert = program.command('cert').description('certificates: issue, list, show, revoke');
   cert
     .command('issue')
     .description("issue a certificate from a CSR; subject and SANs come from the person's record, never the CSR")

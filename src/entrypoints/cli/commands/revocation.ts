@@ -1,7 +1,7 @@
 /**
  * Revocation on the command line: `mcms cert revoke SERIAL --reason R`, `mcms device lost ID`,
- * `mcms subscriber leave EMAIL` (added to the cert, device and subscriber groups) and
- * `mcms crl generate [--delta-only]`.
+ * `mcms subscriber leave EMAIL` (added to the cert, device and subscriber groups),
+ * `mcms crl generate [--delta-only]` and `mcms ocsp renew-signer [--force]`.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -70,6 +70,17 @@ export function registerRevocation(program: Command, context: () => CommandConte
         const view = crls.map(({ der, ...rest }) => ({ ...rest, bytes: der.length }));
         emit(ctx, view, () => table([['CA', 'KIND', 'NUMBER', 'THIS UPDATE', 'NEXT UPDATE', 'BYTES'],
           ...view.map((c) => [c.issuerId, c.kind, String(c.number), isoDate(c.thisUpdate), isoDate(c.nextUpdate), String(c.bytes)])]));
+      });
+    });
+
+  group(program, 'ocsp', 'the OCSP responder').command('renew-signer')
+    .description('issue a new delegated OCSP responder certificate if the current one nears its end (the ocsp-signer-renewal job does this daily)')
+    .option('--force', 'renew now, however long the current one has left')
+    .action(async (opts: { force?: boolean }) => {
+      const ctx = context();
+      await withMcms(ctx, async (mcms, principal) => {
+        const renewal = await mcms.ocsp.renewSigner(principal, { force: opts.force });
+        emit(ctx, renewal, () => `${renewal.renewed ? 'renewed: ' : ''}${renewal.identityId} is valid until ${isoDate(renewal.notAfter)}`);
       });
     });
 }

@@ -60,6 +60,8 @@ interface SignedDataParts {
   contentType: string;
   content: Buffer | undefined;
   certificates: readonly Buffer[];
+  /** revocationInfoChoices [1]: CRLs (DER CertificateList), for a GetCRL reply (RFC 8894 §3.3.2). */
+  crls?: readonly Buffer[];
   digestAlgorithms: Buffer;
   signerInfos: Buffer;
 }
@@ -70,8 +72,9 @@ function encodeSignedData(parts: SignedDataParts): Buffer {
   const certificates = parts.certificates.length === 0
     ? noOctets
     : contextImplicit(0, Buffer.concat(parts.certificates.map(checkCertificate)), true);
+  const crls = parts.crls && parts.crls.length > 0 ? contextImplicit(1, Buffer.concat(parts.crls), true) : noOctets;
   return encodeContentInfo(idSignedData, seq(
-    version, parts.digestAlgorithms, encapsulatedContentInfo(parts.contentType, parts.content), certificates, parts.signerInfos,
+    version, parts.digestAlgorithms, encapsulatedContentInfo(parts.contentType, parts.content), certificates, crls, parts.signerInfos,
   ));
 }
 
@@ -117,7 +120,7 @@ export async function buildSignedData(spec: SignedDataSpec): Promise<Buffer> {
   });
 }
 
-/** Certs-only SignedData (§5.2 degenerate case): no content, no signers; the first certificate first. */
-export function degenerateSignedData(certificates: readonly Buffer[]): Buffer {
-  return encodeSignedData({ contentType: idData, content: undefined, certificates, digestAlgorithms: emptySet, signerInfos: emptySet });
+/** Certs-only SignedData (§5.2 degenerate case): no content, no signers; the first certificate first; CRLs if given. */
+export function degenerateSignedData(certificates: readonly Buffer[], crls: readonly Buffer[] = []): Buffer {
+  return encodeSignedData({ contentType: idData, content: undefined, certificates, crls, digestAlgorithms: emptySet, signerInfos: emptySet });
 }

@@ -49,8 +49,10 @@ export interface CertRepInput {
   signer: CertRepSigner;
   /** Required for SUCCESS, refused otherwise. */
   success?: {
-    /** The issued certificate first, then its chain. */
+    /** The issued certificate first, then its chain (none in a GetCRL reply). */
     certificates: readonly Buffer[];
+    /** The CRL a GetCRL asked for (RFC 8894 §3.3.2: in the degenerate SignedData's crls). */
+    crls?: readonly Buffer[];
     /** The certificate that signed the request (self-signed on first enrolment). */
     recipientCertificate: Buffer;
     /** The request's content-encryption algorithm. */
@@ -91,7 +93,7 @@ function checkStatusFields(input: CertRepInput): void {
   if (input.status === 'SUCCESS' ? !input.success : input.success) unencodable('a CertRep carries certificates exactly when it is SUCCESS');
   if ((input.status === 'FAILURE') !== (input.failInfo !== undefined)) unencodable('a CertRep has a failInfo exactly when it is FAILURE');
   if (input.failInfoText !== undefined && input.status !== 'FAILURE') unencodable('failInfoText belongs to a FAILURE');
-  if (input.success?.certificates.length === 0) unencodable('a SUCCESS CertRep needs the issued certificate');
+  if (input.success?.certificates.length === 0 && !input.success.crls?.length) unencodable('a SUCCESS CertRep needs the issued certificate or a CRL');
 }
 
 function certRepAttributes(input: CertRepInput): Attribute[] {
@@ -112,14 +114,14 @@ export async function buildCertRep(input: CertRepInput): Promise<Buffer> {
   checkStatusFields(input);
   const { signer, success } = input;
   const content = success && buildEnvelopedData({
-    content: degenerateSignedData(success.certificates),
+    content: degenerateSignedData(success.certificates, success.crls ?? []),
     recipientCertificate: success.recipientCertificate,
     contentEncryption: success.contentEncryption,
   });
   return buildSignedData({
     contentType: idData,
     ...(content ? { content } : {}),
-    certificates: success ? [success.certificates[0]!, signer.certificate] : [signer.certificate],
+    certificates: success?.certificates[0] ? [success.certificates[0], signer.certificate] : [signer.certificate],
     signer: {
       certificate: signer.certificate,
       sign: (data, hash) => signer.sign(data, hash),

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench -- ocsp [--seconds 8] [--warmup 20] [--concurrency 16]`: OCSP requests per second, mcms
+ * (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator (bench/ocsp-load.ts:
+ * keep-alive POSTs of pre-built nonce-less SHA-1 CertID requests, RFC 5019 style) over the same
+ * 10,000-certificate inventory of which 1,000 are revoked. openssl binds every interface, so it and
+ * the load generator run inside `unshare -n` (../shared/peers/README.md). mcms is warmed up first
+ * (its nonce-less answers are signed ahead and cached; openssl signs each one).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { integer, nullValue, octetString, oid, readBitString, readCertificate, readChildren, readWhole, seq } from '../src/lib/pki/index.js';
+import { tempDir } from '../test/support/openssl.js';
+import { seedCertificates } from './inventory-seed.js';
+import { startMcms } from './mcms-server.js';
+import { loadOcsp, packRequests } from './ocsp-load.js';
+import { freePort } from './scep-peers.js';
+
+const TOTAL = 10_000;
+const REVOKED = 1_000;
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+/** A nonce-less OCSPRequest with one SHA-1 CertID (RFC 5019 §2.1.1). */
+function ocspRequest(issuer: Buffer, serialHex: string): Buffer {
+  const fields = readCertificate(issuer);
+  const [, bits] = readChildren(fields.subjectPublicKeyInfo, readWhole(fields.subjectPublicKeyInfo, 'spki'));
+  const keyBits = readBitString(fields.subjectPublicKeyInfo, bits!).bytes;
+  const sha1 = (data: Buffer) => createHash('sha1').update(data).digest();
+  const certId = seq(seq(oid('1.3.14.3.2.26'), nullValue()), octetString(sha1(fields.subject)), octetString(sha1(keyBits)), integer(Buffer.from(serialHex.padStart(serialHex.length + (serialHex.length % 2), '0'), 'hex')));
+  return seq(seq(seq(seq(certId))));
+}
+
+const indexTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+
+export async function run(args: string[]): Promise<void> {
+  const seconds = option(args, 'seconds', 8);
+  const concurrency = option(args, 'concurrency', 16);
+  const warmup = option(args, 'warmup', 20);
+  const dir = tempDir('mcms-bench-ocsp-');
+  const dataDir = join(dir.path, 'data');
+  try {
+    // 1. An mcms with one real certificate, then 9,999 copies with fresh serials, 1,000 of them revoked.
+    const first = await startMcms({ dataDir, init: true });
+    const token = first.adminToken!;
+    const api = (path: string, body: unknown) => fetch(`${first.origin}/api/v1${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    await api('/subscribers', { email: 'bench@example.test' });
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir.path, 'k.pem'), '-out', join(dir.path, 'r.csr'), '-subj', '/CN=bench'], { stdio: 'ignore' });
+    const issued = await api('/certificates', { profile: 'smime-signing', subscriber: 'bench@example.test', csr: execFileSync('cat', [join(dir.path, 'r.csr')], { encoding: 'utf8' }) });
+    if (issued.status !== 201) throw new Error(`issue: ${issued.status} ${await issued.text()}`);
+    const issuer = Buffer.from(await (await fetch(`${first.origin}/ca/issuing.crt`)).arrayBuffer());
+    await first.stop();
+    const dbFile = join(dataDir, 'mcms.db');
+    seedCertificates(dbFile, TOTAL - 1);
+    const db = new Database(dbFile);
+    const rows = db.prepare("select serial, not_after from certificates where subscriber_id is not null order by seq").all() as { serial: string; not_after: string }[];
+    const revokedAt = new Date().toISOString();
+    const revoke = db.prepare("update certificates set status = 'revoked', revoked_at = ?, revocation_reason = 'keyCompromise' where serial = ?");
+    const log = db.prepare("insert into revocations (serial, issuer_id, revoked_at, reason_code, not_after) values (?, 'issuing', ?, 1, ?)");
+    db.transaction(() => {
+      for (const row of rows.slice(0, REVOKED)) {
+        revoke.run(revokedAt, row.serial);
+        log.run(row.serial, revokedAt, row.not_after);
+      }
+    })();
+    db.close();
+    const requests = rows.map((r) => ocspRequest(issuer, r.serial));
+    writeFileSync(join(dir.path, 'requests.bin'), packRequests(requests));
+
+    // 2. mcms, two workers: warm up (sign ahead), then measure.
+    const mcms = await startMcms({ dataDir, init: false, workers: 2 });
+    let ours;
+    try {
+      // Each worker signs every answer once before it serves it from its cache: 2 × 10,000 RSA signatures.
+      await loadOcsp(`${mcms.origin}/ocsp`, requests, { concurrency, seconds: warmup });
+      ours = await loadOcsp(`${mcms.origin}/ocsp`, requests, { concurrency, seconds });
+    } finally {
+      await mcms.stop();
+    }
+
+    // 3. openssl ocsp -multi 2 over the same inventory, RSA-2048 responder like mcms's, inside unshare -n.
+    const index = rows.map((r, i) => {
+      const serial = (r.serial.length % 2 ? `0${r.serial}` : r.serial).toUpperCase();
+      const expiry = indexTime(new Date(r.not_after));
+      return i < REVOKED ? `R\t${expiry}\t${indexTime(new Date(revokedAt))},keyCompromise\t${serial}\tunknown\t/CN=bench${i}` : `V\t${expiry}\t\t${serial}\tunknown\t/CN=bench${i}`;
+    });
+    writeFileSync(join(dir.path, 'index.txt'), `${index.join('\n')}\n`);
+    writeFileSync(join(dir.path, 'issuing.pem'), `-----BEGIN CERTIFICATE-----\n${issuer.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir.path, 'resp.key'), '-out', join(dir.path, 'resp.pem'), '-subj', '/CN=bench responder', '-days', '30'], { stdio: 'ignore' });
+    const port = await freePort();
+    const loader = resolve(import.meta.dirname, 'ocsp-load.ts');
+    const script = [
+      'ip link set lo up',
+      `openssl ocsp -index ${dir.path}/index.txt -port ${port} -rsigner ${dir.path}/resp.pem -rkey ${dir.path}/resp.key -CA ${dir.path}/issuing.pem -multi 2 -ignore_err >${dir.path}/peer.log 2>&1 &`,
+      'sleep 1',
+      `${process.execPath} --import tsx ${loader} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
+      // openssl ocsp -multi ignores SIGTERM in its children: end the whole session (this shell, the peer and its children).
+      'kill -KILL 0',
+    ].join('\n');
+    const peerRun = spawnSync('unshare', ['-n', 'setsid', '--wait', 'sh', '-c', script], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '..') });
+    const line = peerRun.stdout.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{') || !line.includes('"ok":') || /"ok":0,/.test(line)) throw new Error(`openssl ocsp run failed: ${peerRun.stdout}${peerRun.stderr}${readFileSync(join(dir.path, 'peer.log'), 'utf8')}`);
+    const theirs = JSON.parse(line) as { ok: number; failed: number; perSecond: number; firstError: string | null };
+    if (theirs.failed > 0 || ours.failed > 0) console.error(`first failures: mcms ${ours.firstError}, openssl ${theirs.firstError}`);
+    const ratio = ours.perSecond / theirs.perSecond;
+    console.log(`ocsp ${TOTAL} certificates (${REVOKED} revoked), POST keep-alive, concurrency ${concurrency}, ${seconds}s: `
+      + `mcms (2 workers) ${ours.perSecond.toFixed(0)} req/s (${ours.failed} failed), openssl ocsp -multi 2 ${theirs.perSecond.toFixed(0)} req/s (${theirs.failed} failed), `
+      + `ratio ${ratio.toFixed(1)}x`);
+  } finally {
+    dir.remove();
+  }
+}
+
