@@ -216,8 +216,11 @@ export class KyselyExpiryRepository implements ExpiryRepository {
   async holderMailboxes(subscriberIds: string[]): Promise<Map<string, string>> {
     const holders = new Map<string, string>();
     if (subscriberIds.length === 0) return holders;
-    const rows = await this.db.selectFrom('mailboxes').select(['subscriber_id', 'address', 'is_primary'])
-      .where('subscriber_id', 'in', [...new Set(subscriberIds)]).orderBy('subscriber_id').orderBy('position').execute();
+    const rows = await this.db.selectFrom('mailboxes')
+      .innerJoin('subscribers', 'subscribers.id', 'mailboxes.subscriber_id')
+      .select(['mailboxes.subscriber_id', 'mailboxes.address', 'mailboxes.is_primary'])
+      .where('mailboxes.subscriber_id', 'in', [...new Set(subscriberIds)]).where('subscribers.status', '=', 'active')
+      .orderBy('mailboxes.subscriber_id').orderBy('mailboxes.position').execute();
     for (const row of rows) {
       if (flagFrom(row.is_primary) || !holders.has(row.subscriber_id)) holders.set(row.subscriber_id, row.address);
     }

@@ -29,7 +29,7 @@ export interface OutboxRun {
 
 const SYSTEM: Actor = { kind: 'system', id: 'expiry', name: 'expiry' };
 const BATCH = 100;
-const CANCELLED = 'cancelled: the certificate was renewed, replaced or revoked';
+const CANCELLED = 'cancelled: the certificate was renewed, replaced or revoked, or its holder left';
 const CONCURRENCY = 4;
 
 /** Why a row failed, and whether trying again later may help. */
@@ -147,7 +147,8 @@ async function carryOut(deps: DeliveryDeps, item: OutboxItem, now: Date, context
   }
   if (item.channel === 'email') {
     const to = event.subscriberId ? context.holders.get(event.subscriberId) : undefined;
-    if (!to) throw new DeliveryFailure('the certificate belongs to nobody with a mailbox', false, null);
+    // The person was disabled (left) since the scan: nobody to tell.
+    if (!to) return CANCELLED;
     const action = policyFor(deps.settings, event.profile).action;
     await deps.mailer.send(holderNotice({ to, event, action, now, link: deps.settings.actionUrl, messageId }));
     return 'mailed';

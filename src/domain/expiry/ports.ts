@@ -72,7 +72,7 @@ export interface ExpiryRepository {
   findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null>;
   /** The events of several outbox rows at once (one query for a batch). */
   findEvents(keys: { fingerprint: string; event: string }[]): Promise<ExpiryEvent[]>;
-  /** Each person's primary mailbox (the first one when none is marked primary), by subscriber id. */
+  /** Each active person's primary mailbox (the first one when none is marked primary), by subscriber id. */
   holderMailboxes(subscriberIds: string[]): Promise<Map<string, string>>;
   /** Pending rows due at `now` with seq > afterSeq, oldest first. */
   due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]>;
