@@ -2,8 +2,9 @@
  * Expiry monitoring at scale: the scan over `--count` certificates (default 1,000,000, inserted in
  * SQL) on SQLite and, when MCMS_TEST_DATABASE_URL is set, PostgreSQL: the first scan (every threshold
  * window filling at once, ~8 % of the inventory) and a daily scan (the certificates that crossed a
- * threshold in one day), against the 2 s target; and the notice throughput of the outbox drain to a
- * local smtp-server beside nodemailer sending the same mails straight (same pool, same concurrency).
+ * threshold in one day, looking only at what entered a window) and the weekly full rescan, against the
+ * 2 s target; and the notice throughput of the outbox drain to a local smtp-server beside nodemailer
+ * sending the same mails straight (same pool, same concurrency).
  *
  * Options: --count N (default 1000000), --people P (default count/4), --mails M (default 500).
  */
@@ -89,11 +90,13 @@ async function scanFigures(dialect: 'sqlite' | 'postgres', count: number, people
       daily.push(s);
       dailyNotices = scan.notices;
     }
+    it.clock.advance(DAY);
+    const [, rescanS] = await timed(() => it.mcms.expiry.scan(admin, { full: true }));
     const [, reportS] = await timed(() => it.mcms.expiry.report(admin, {}));
     const dailyS = daily.reduce((a, b) => a + b, 0) / daily.length;
     return `${dialect}: first scan ${firstS.toFixed(2)} s (${first.notices} notices, ${first.queued} queued), ` +
-      `daily scan ${dailyS.toFixed(2)} s (~${dailyNotices} notices), 90-day report ${reportS.toFixed(2)} s; ` +
-      `target 2 s: first ${(firstS / 2).toFixed(2)}x, daily ${(dailyS / 2).toFixed(2)}x of target (seeded in ${seedS.toFixed(0)} s)`;
+      `daily scan ${dailyS.toFixed(2)} s (~${dailyNotices} notices), weekly full rescan ${rescanS.toFixed(2)} s, 90-day report ${reportS.toFixed(2)} s; ` +
+      `target 2 s: first ${(firstS / 2).toFixed(2)}x, daily ${(dailyS / 2).toFixed(2)}x, rescan ${(rescanS / 2).toFixed(2)}x of target (seeded in ${seedS.toFixed(0)} s)`;
   } finally {
     await it.dispose();
   }

@@ -44,7 +44,7 @@ function renewEscrow(env: ActionEnv): ExpiryAction {
     name: 'renew-escrow',
     async run(subject) {
       const person = subject.subscriber;
-      if (!person) return 'no person to renew for';
+      if (!person || person.status !== 'active') return 'no active person to renew for';
       const mcms = env.mcms();
       const { identities } = await mcms.escrow.history(EXPIRY_PRINCIPAL, person.id);
       const current = identities.find((i) => i.status === 'current');
@@ -79,7 +79,7 @@ function remindDevice(env: ActionEnv): ExpiryAction {
     name: 'remind-device',
     async run(subject) {
       const person = subject.subscriber;
-      if (!person) return 'no person to remind';
+      if (!person || person.status !== 'active') return 'no active person to remind';
       const expired = subject.event.event === 'expired';
       if (expired && env.hooks.reinvite) return env.hooks.reinvite(person.id, subject.certificate?.deviceId ?? null);
       const to = holderOf(subject);

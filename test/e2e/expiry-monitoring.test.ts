@@ -17,6 +17,7 @@ import type { Principal } from '../../src/domain/access/index.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import type { TestInstance } from '../support/instance.js';
 import { dialects, startInstance } from '../support/instance.js';
+import { rawSql } from '../support/escrow-peers.js';
 import { MailSink } from '../support/mail-sink.js';
 import { makeCsr, tempDir } from '../support/openssl.js';
 
@@ -168,6 +169,22 @@ for (const { dialect, skip } of dialects) {
       at(encryptionNotAfter, 14);
       // Only bob's renewed signing certificate, which has just expired, has news; carol's renewed identity cancels her notices.
       assert.deepEqual(await scan(), { expired: 1 });
+    });
+
+    test('a person disabled (left) since the scan is neither mailed nor reminded', async () => {
+      const { mcms } = instance;
+      await mcms.subscribers.add(admin, { email: 'dave@example.test' });
+      const certificate = await issueSigning('dave@example.test');
+      at(certificate.notAfter, 30);
+      const events = await scan();
+      assert.equal(events['notice-30'], 1, JSON.stringify(events));
+      await rawSql(instance, dialect, "update subscribers set status = 'disabled' where id = $1", [certificate.subscriberId]);
+      const before = sink.received.length;
+      const run = await mcms.expiry.deliver(admin, {});
+      assert.ok(run.cancelled >= 1, JSON.stringify(run));
+      assert.equal(sink.received.slice(before).filter((m) => m.to === 'dave@example.test').length, 0);
+      const audit = await rawSql<{ details: string }>(instance, dialect, "select details from audit_events where action = 'expiry.action' and target = $1", [certificate.fingerprint]);
+      assert.match(audit[0]!.details, /no active person to remind/);
     });
   });
 }

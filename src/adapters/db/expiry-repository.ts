@@ -17,7 +17,7 @@ import type {
 } from '../../domain/expiry/index.js';
 import { EXTERNAL_PROFILE } from '../../domain/expiry/index.js';
 import type { Database, Dialect, ExpiryEventsTable, NotificationOutboxTable } from './schema.js';
-import { dateFrom, instant } from './schema.js';
+import { dateFrom, flagFrom, instant } from './schema.js';
 
 function eventFrom(row: Selectable<ExpiryEventsTable>): ExpiryEvent {
   return {
@@ -203,6 +203,28 @@ export class KyselyExpiryRepository implements ExpiryRepository {
   async findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null> {
     const row = await this.db.selectFrom('expiry_events').selectAll().where('fingerprint', '=', fingerprint).where('event', '=', event).executeTakeFirst();
     return row ? eventFrom(row) : null;
+  }
+
+  async findEvents(keys: { fingerprint: string; event: string }[]): Promise<ExpiryEvent[]> {
+    if (keys.length === 0) return [];
+    const wanted = new Set(keys.map((k) => `${k.fingerprint} ${k.event}`));
+    const rows = await this.db.selectFrom('expiry_events').selectAll()
+      .where('fingerprint', 'in', [...new Set(keys.map((k) => k.fingerprint))]).execute();
+    return rows.filter((r) => wanted.has(`${r.fingerprint} ${r.event}`)).map(eventFrom);
+  }
+
+  async holderMailboxes(subscriberIds: string[]): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    if (subscriberIds.length === 0) return holders;
+    const rows = await this.db.selectFrom('mailboxes')
+      .innerJoin('subscribers', 'subscribers.id', 'mailboxes.subscriber_id')
+      .select(['mailboxes.subscriber_id', 'mailboxes.address', 'mailboxes.is_primary'])
+      .where('mailboxes.subscriber_id', 'in', [...new Set(subscriberIds)]).where('subscribers.status', '=', 'active')
+      .orderBy('mailboxes.subscriber_id').orderBy('mailboxes.position').execute();
+    for (const row of rows) {
+      if (flagFrom(row.is_primary) || !holders.has(row.subscriber_id)) holders.set(row.subscriber_id, row.address);
+    }
+    return holders;
   }
 
   async due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]> {

@@ -11,7 +11,6 @@ import type { Actor } from '../audit/index.js';
 import type { CertificateRecord } from '../inventory/index.js';
 import { MailError } from '../outbound-mail.js';
 import type { Subscriber } from '../subscribers/index.js';
-import { primaryMailbox } from '../subscribers/index.js';
 import type { DeliveryDeps } from './expiry-deps.js';
 import type { ExpiryEvent, OutboxItem } from './model.js';
 import { policyFor } from './model.js';
@@ -30,7 +29,7 @@ export interface OutboxRun {
 
 const SYSTEM: Actor = { kind: 'system', id: 'expiry', name: 'expiry' };
 const BATCH = 100;
-const CANCELLED = 'cancelled: the certificate was renewed, replaced or revoked';
+const CANCELLED = 'cancelled: the certificate was renewed, replaced or revoked, or its holder left';
 const CONCURRENCY = 4;
 
 /** Why a row failed, and whether trying again later may help. */
@@ -54,15 +53,33 @@ export async function deliverNotifications(deps: DeliveryDeps, options: { now?: 
     const batch = await deps.uow.read.expiry.due(now, afterSeq, BATCH);
     if (batch.length === 0) break;
     afterSeq = batch[batch.length - 1]!.seq;
+    const context = await batchContext(deps, batch);
     const queue = [...batch];
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) await deliverOne(deps, item, now, down, run);
+      for (let item = queue.shift(); item; item = queue.shift()) await deliverOne(deps, item, { now, down, run, context });
     }));
   }
   return run;
 }
 
-async function deliverOne(deps: DeliveryDeps, item: OutboxItem, now: Date, down: Set<string>, run: OutboxRun): Promise<void> {
+/** The events and holders' mailboxes of a batch, read in two queries instead of two per row. */
+interface BatchContext {
+  events: Map<string, ExpiryEvent>;
+  holders: Map<string, string>;
+}
+
+const eventKey = (fingerprint: string, event: string) => `${fingerprint} ${event}`;
+
+async function batchContext(deps: DeliveryDeps, batch: OutboxItem[]): Promise<BatchContext> {
+  const keys = batch.filter((i) => i.fingerprint && i.event).map((i) => ({ fingerprint: i.fingerprint!, event: i.event! }));
+  const events = new Map((await deps.uow.read.expiry.findEvents(keys)).map((e) => [eventKey(e.fingerprint, e.event), e]));
+  const people = batch.filter((i) => i.channel === 'email' && i.recipient === 'holder')
+    .map((i) => events.get(eventKey(i.fingerprint ?? '', i.event ?? ''))?.subscriberId).filter((id): id is string => Boolean(id));
+  return { events, holders: await deps.uow.read.expiry.holderMailboxes(people) };
+}
+
+async function deliverOne(deps: DeliveryDeps, item: OutboxItem, state: { now: Date; down: Set<string>; run: OutboxRun; context: BatchContext }): Promise<void> {
+  const { now, down, run } = state;
   const key = channelKey(item);
   // Without a mail server the rows wait (not failed) until one is configured.
   if ((key && down.has(key)) || (item.channel === 'email' && !deps.mailer.configured)) {
@@ -70,7 +87,7 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem, now: Date, down:
     return;
   }
   try {
-    const outcome = await carryOut(deps, item, now);
+    const outcome = await carryOut(deps, item, now, state.context);
     if (outcome === CANCELLED) {
       await deps.uow.read.expiry.markSent(item.seq, now, 'cancelled');
       run.cancelled += 1;
@@ -112,14 +129,14 @@ function asFailure(error: unknown, key: string | null): DeliveryFailure {
   return new DeliveryFailure((error as Error)?.message ?? String(error), true, null);
 }
 
-async function carryOut(deps: DeliveryDeps, item: OutboxItem, now: Date): Promise<string> {
+async function carryOut(deps: DeliveryDeps, item: OutboxItem, now: Date, context: BatchContext): Promise<string> {
   const messageId = `<expiry-${item.seq}.${item.fingerprint?.slice(0, 16) ?? item.scanId}@${new URL(deps.baseUrl).hostname}>`;
   if (item.kind === 'digest') {
     const events = await deps.uow.read.expiry.eventsOfScan(item.scanId ?? '');
     await deps.mailer.send(operatorDigest({ to: item.recipient, events, now, messageId }));
     return 'mailed';
   }
-  const event = item.fingerprint && item.event ? await deps.uow.read.expiry.findEvent(item.fingerprint, item.event) : null;
+  const event = item.fingerprint && item.event ? context.events.get(eventKey(item.fingerprint, item.event)) ?? null : null;
   if (!event) throw new DeliveryFailure('the event of this row is gone', false, null);
   if (item.kind === 'notice' && !(await deps.uow.read.expiry.stillDue(event))) return CANCELLED;
   if (item.channel === 'webhook') {
@@ -128,14 +145,15 @@ async function carryOut(deps: DeliveryDeps, item: OutboxItem, now: Date): Promis
     await deps.webhooks.post(item.recipient, noticeWebhookBody(event, now, String(item.seq)), { secret: webhook.secret, timeoutMs: webhook.timeoutMs, deliveryId: String(item.seq) });
     return 'posted';
   }
-  const subscriber = event.subscriberId ? await deps.uow.read.subscribers.findById(event.subscriberId) : null;
   if (item.channel === 'email') {
-    const to = subscriber && subscriber.mailboxes.length > 0 ? primaryMailbox(subscriber) : null;
-    if (!to) throw new DeliveryFailure('the certificate belongs to nobody with a mailbox', false, null);
+    const to = event.subscriberId ? context.holders.get(event.subscriberId) : undefined;
+    // The person was disabled (left) since the scan: nobody to tell.
+    if (!to) return CANCELLED;
     const action = policyFor(deps.settings, event.profile).action;
     await deps.mailer.send(holderNotice({ to, event, action, now, link: deps.settings.actionUrl, messageId }));
     return 'mailed';
   }
+  const subscriber = event.subscriberId ? await deps.uow.read.subscribers.findById(event.subscriberId) : null;
   return runAction(deps, item, event, subscriber);
 }
 

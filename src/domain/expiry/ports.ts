@@ -70,6 +70,10 @@ export interface ExpiryRepository {
   enqueue(row: { kind: OutboxKind; channel: OutboxChannel; recipient: string; scanId: string | null; fingerprint?: string | null; event?: string | null; now: Date }): Promise<void>;
   eventsOfScan(scanId: string): Promise<ExpiryEvent[]>;
   findEvent(fingerprint: string, event: string): Promise<ExpiryEvent | null>;
+  /** The events of several outbox rows at once (one query for a batch). */
+  findEvents(keys: { fingerprint: string; event: string }[]): Promise<ExpiryEvent[]>;
+  /** Each active person's primary mailbox (the first one when none is marked primary), by subscriber id. */
+  holderMailboxes(subscriberIds: string[]): Promise<Map<string, string>>;
   /** Pending rows due at `now` with seq > afterSeq, oldest first. */
   due(now: Date, afterSeq: number, limit: number): Promise<OutboxItem[]>;
   /** Marks a pending row sent (or cancelled); false if it was not pending any more. */
