@@ -124,7 +124,7 @@ describe('SCEP with real clients', () => {
     await certmonger.start();
     try {
       const { request, list, certFile } = await certmonger.request({
-        caName: 'MCMS', url: `${server.url}/scep`, challenge: await challenge(), cn: 'someone@example.test', email: 'someone@example.test',
+        caName: `MCMS-${process.pid}`, url: `${server.url}/scep`, challenge: await challenge(), cn: 'someone@example.test', email: 'someone@example.test',
       });
       assert.equal(request.status, 0, `${request.output}\n${list}`);
       assert.match(list, /status: MONITORING/, list);
