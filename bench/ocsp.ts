@@ -99,9 +99,12 @@ export async function run(args: string[]): Promise<void> {
     const script = [
       'ip link set lo up',
       `openssl ocsp -index ${dir.path}/index.txt -port ${port} -rsigner ${dir.path}/resp.pem -rkey ${dir.path}/resp.key -CA ${dir.path}/issuing.pem -multi 2 -ignore_err >${dir.path}/peer.log 2>&1 &`,
+      'peer=$!',
       'sleep 1',
       `${process.execPath} --import tsx ${loader} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
-      // openssl ocsp -multi ignores SIGTERM in its children: end the whole session (this shell, the peer and its children).
+      // openssl ocsp -multi moves into a process group of its own and its workers ignore SIGTERM:
+      // kill that group, then this session's.
+      'kill -9 -$peer',
       'kill -KILL 0',
     ].join('\n');
     const peerRun = spawnSync('unshare', ['-n', 'setsid', '--wait', 'sh', '-c', script], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '..') });

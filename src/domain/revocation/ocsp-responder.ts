@@ -22,7 +22,8 @@ import type { RevocationRepository } from './ports.js';
 const HOUR_MS = 3_600_000;
 /** Lists longer than this are refused as malformed (RFC 5019 clients send one CertID). */
 const MAX_CERT_IDS = 16;
-const MAX_CACHED = 200_000;
+/** Signed answers kept per worker (about 1.3 KB each with the responder certificate): some 65 MB at most. */
+const MAX_CACHED = 50_000;
 
 export interface OcspSettings {
   /** nextUpdate − thisUpdate (S/MIME BR §4.9.10: 8 hours to 10 days). */

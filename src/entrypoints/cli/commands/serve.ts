@@ -8,7 +8,7 @@ import { describeInit } from './init.js';
 export function registerServe(program: Command, context: () => CommandContext): void {
   program
     .command('serve')
-    .description('run the HTTP server: SCEP, the REST API and its docs, CA certificates, health and metrics')
+    .description('run the HTTP server: SCEP, OCSP, CRLs, the REST API and its docs, CA certificates, health and metrics')
     .option('--init', 'initialise the data directory first if it is empty (what `npm start` does)')
     .option('--port <port>', 'listen on this port (MCMS_PORT)', parsePort)
     .option('--host <host>', 'listen on this address (MCMS_HOST)')
