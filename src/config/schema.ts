@@ -116,6 +116,10 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('SMTP connection, greeting and socket time-out'),
     maxConnections: z.number().int().min(1).max(32).default(4).describe('SMTP connections kept open in the pool'),
   }).prefault({}),
+  crl: z.object({
+    shards: z.number().int().min(1).max(256).default(1)
+      .describe('partition CRLs: new certificates name shard k of N (/crl/<ca>-s<k>.crl, k = last serial octet mod N) so phones download ~1/N; 1: no shards'),
+  }).prefault({}),
   jobs: z.object({
     enabled: z.boolean().default(true).describe('run the scheduled jobs (CRL refresh, directory sync, expiry scan…) inside `mcms serve`'),
     schedules: z.string().default('')

@@ -199,7 +199,7 @@ export interface Mcms {
      */
     importCertificates(principal: Principal, files: ImportFile[], options?: { source?: 'file' | 'directory' | undefined }): Promise<FileImport[]>;
   };
-  /** CRLs per CA (RFC 5280 §5): complete and delta, published at /crl/<ca>.crl and /crl/<ca>-delta.crl. */
+  /** CRLs per CA (RFC 5280 §5): complete and delta, published at /crl/<ca>.crl and /crl/<ca>-delta.crl, and shards. */
   crl: {
     /** Signs new CRLs for every CA now (only deltas with `deltaOnly`). */
     generate(principal: Principal, options: { deltaOnly?: boolean | undefined }): Promise<PublishedCrl[]>;
@@ -207,6 +207,8 @@ export interface Mcms {
     refresh(): Promise<CrlRefresh[]>;
     /** Public: the current CRL of a CA (published on first request); DomainError('revocation.unknown-ca'). */
     current(issuerId: string, kind: CrlKind): Promise<PublishedCrl>;
+    /** Public: shard `shard` of a CA's complete CRL (crl.shards > 1), at /crl/<ca>-s<k>.crl; DomainError('revocation.unknown-ca'). */
+    shard(issuerId: string, shard: number): Promise<PublishedCrl>;
     /** Public: the published CRL numbers, a cheap "has it changed?" for caches. */
     numbers(issuerId: string): Promise<{ full: number | null; delta: number | null } | null>;
   };

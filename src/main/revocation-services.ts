@@ -38,7 +38,7 @@ export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revo
   const deps: RevocationDeps = { uow: wiring.uow, clock: wiring.clock, profiles: wiring.profiles, hooks };
   const crlDeps: CrlDeps = {
     uow: wiring.uow, clock: wiring.clock, authorities: authorities.get,
-    settings: { ...revocation.DEFAULT_CRL_SETTINGS, baseUrl: wiring.config.baseUrl },
+    settings: { ...revocation.DEFAULT_CRL_SETTINGS, baseUrl: wiring.config.baseUrl, shards: wiring.config.crl.shards },
   };
   const responder = new revocation.OcspResponder({
     revocations: wiring.store.read.revocations, clock: wiring.clock, authorities: authorities.get, settings: revocation.DEFAULT_OCSP_SETTINGS,
@@ -72,6 +72,7 @@ export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revo
       generate: (principal, options) => revocation.generateCrls(crlDeps, principal, { deltaOnly: options.deltaOnly === true }),
       refresh: () => revocation.refreshCrls(crlDeps),
       current: (issuerId, kind) => revocation.currentCrl(crlDeps, issuerId, kind),
+      shard: (issuerId, shard) => revocation.currentShardCrl(crlDeps, issuerId, shard),
       numbers: (issuerId) => revocation.crlNumbers(crlDeps, issuerId),
     },
     authorities,

@@ -38,7 +38,7 @@ export function createWiring(config: Config, store: Store, keys: KeyStore, clock
       country: config.ca.country,
     },
     issuingAuthority: () => {
-      authority ??= IssuingAuthority.load({ identities: store.read.identities, keys }, { baseUrl: config.baseUrl });
+      authority ??= IssuingAuthority.load({ identities: store.read.identities, keys }, { baseUrl: config.baseUrl, crlShards: config.crl.shards });
       authority.catch(() => { authority = undefined; });
       return authority;
     },

@@ -4,7 +4,7 @@ export type { CaErrorCode } from './errors.js';
 export { CA_ERRORS } from './errors.js';
 export type { IdentityRepository, KeyStore } from './ports.js';
 export type { PublicationUrls } from './publication-urls.js';
-export { publicationUrls } from './publication-urls.js';
+export { crlShardOf, crlShardUrl, publicationUrls } from './publication-urls.js';
 export type { IssuanceRequest, IssuedCertificate, PreparedCertificate } from './issuing-authority.js';
 export { IssuingAuthority } from './issuing-authority.js';
 export type { HierarchySettings } from './hierarchy-plan.js';

@@ -18,7 +18,7 @@ import type { CaErrorCode } from './errors.js';
 import type { CaIdentity } from './model.js';
 import type { IdentityRepository, KeyStore } from './ports.js';
 import type { PublicationUrls } from './publication-urls.js';
-import { publicationUrls } from './publication-urls.js';
+import { crlShardOf, crlShardUrl, publicationUrls } from './publication-urls.js';
 import type { CertificateContent, Signer } from './sign-certificate.js';
 import { signCertificate, signerFor } from './sign-certificate.js';
 
@@ -67,15 +67,23 @@ export class IssuingAuthority {
     private readonly issuerName: Buffer,
     private readonly issuerKeyId: Buffer,
     private readonly urls: PublicationUrls,
+    private readonly crlUrlFor: (serialHex: string) => string,
   ) {}
 
-  static async load(deps: { identities: IdentityRepository; keys: KeyStore }, settings: { baseUrl: string }): Promise<IssuingAuthority> {
+  /** `crlShards` > 1 puts each certificate's CRL shard into its CRL DP (see crlShardOf); 1 or unset: the full CRL. */
+  static async load(
+    deps: { identities: IdentityRepository; keys: KeyStore },
+    settings: { baseUrl: string; crlShards?: number },
+  ): Promise<IssuingAuthority> {
     const identity = await deps.identities.findActive('issuing-ca');
     if (!identity) throw fail('ca.not-initialized', 'no issuing CA: run `mcms init` first');
     const key = await deps.keys.get(identity.keyId);
     const fields = readCertificate(identity.certificate);
     const keyId = fields.subjectKeyIdentifier ?? keyIdentifier(fields.subjectPublicKeyInfo);
-    return new IssuingAuthority(identity, signerFor(key), fields.subject, keyId, publicationUrls(settings.baseUrl, identity.id));
+    const urls = publicationUrls(settings.baseUrl, identity.id);
+    const shards = settings.crlShards ?? 1;
+    const crlUrlFor = shards > 1 ? (serialHex: string) => crlShardUrl(settings.baseUrl, identity.id, crlShardOf(serialHex, shards)) : () => urls.crl;
+    return new IssuingAuthority(identity, signerFor(key), fields.subject, keyId, urls, crlUrlFor);
   }
 
   prepare(request: IssuanceRequest): PreparedCertificate {
@@ -97,7 +105,7 @@ export class IssuingAuthority {
         extendedKeyUsage(profile.extendedKeyUsage),
         subjectAltName({ emails: request.emails }, false),
         certificatePolicies([{ oid: profile.policyOid }]),
-        crlDistributionPoints([this.urls.crl]),
+        crlDistributionPoints([this.crlUrlFor(serialToHex(serial))]),
         authorityInfoAccess({ caIssuers: [this.urls.caIssuers], ocsp: [this.urls.ocsp] }),
         authorityKeyIdentifier(this.issuerKeyId),
         subjectKeyIdentifier(keyIdentifier(request.subjectPublicKeyInfo)),

@@ -10,6 +10,6 @@ export { parseRevocationReason, revokeCertificate, revokeRecord } from './revoke
 export type { Departure, DeviceLoss } from './lifecycle-actions.js';
 export { recordSubscriberLeaving, reportDeviceLost } from './lifecycle-actions.js';
 export type { CrlDeps, CrlRefresh, CrlSettings } from './publish-crl.js';
-export { DEFAULT_CRL_SETTINGS, crlNumbers, currentCrl, generateCrls, refreshCrls } from './publish-crl.js';
+export { DEFAULT_CRL_SETTINGS, crlNumbers, currentCrl, currentShardCrl, generateCrls, refreshCrls } from './publish-crl.js';
 export type { OcspAnswer, OcspDeps, OcspSettings } from './ocsp-responder.js';
 export { DEFAULT_OCSP_SETTINGS, OcspResponder } from './ocsp-responder.js';

@@ -69,6 +69,8 @@ export interface PublishedCrl {
   /** The highest revocation seq the CRL reflects. */
   coversSeq: number;
   der: Buffer;
+  /** Set on a shard of the complete CRL (crl.shards > 1): which one. */
+  shard?: number;
 }
 
 /** Per issuing CA: the cRLNumber sequence (shared by complete and delta CRLs) and the last of each. */

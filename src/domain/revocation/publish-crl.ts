@@ -6,6 +6,14 @@
  * revocation log in batches and written straight into DER (lib/pki/crl.ts), then signed once.
  * Complete CRLs live 7 days and are re-signed daily; deltas live a day and are re-signed when something
  * was revoked since, or after 12 hours.
+ *
+ * Shards (`crl.shards` N > 1): certificates issued with sharding on name `/crl/<ca>-s<k>.crl` in their
+ * CRL DP (domain/ca crlShardOf). Shard k's CRL is cut from the current complete CRL: the same revocation
+ * log up to its coversSeq, the same thisUpdate, nextUpdate and cRLNumber (each shard is its own scope,
+ * RFC 5280 §5.2.3, and its number rises with the complete CRL's), only the entries of shard k, and an
+ * issuingDistributionPoint naming the shard URL so a relying party applies it only to certificates that
+ * point there. Shards carry no freshestCRL: the delta's scope is the complete CRL's. The complete CRL
+ * keeps every entry, so certificates issued before sharding (plain CRL DP) stay covered.
  */
 import type { Clock } from '../../lib/clock.js';
 import {
@@ -16,7 +24,7 @@ import type { Extension } from '../../lib/pki/index.js';
 import type { Principal } from '../access/index.js';
 import { requirePermission } from '../access/index.js';
 import type { StatusAuthority } from '../ca/index.js';
-import { publicationUrls } from '../ca/index.js';
+import { crlShardOf, crlShardUrl, publicationUrls } from '../ca/index.js';
 import { DomainError } from '../errors.js';
 import type { UnitOfWork } from '../unit-of-work.js';
 import type { RevocationErrorCode } from './errors.js';
@@ -35,10 +43,13 @@ export interface CrlSettings {
   deltaIntervalMs: number;
   /** Entries read per batch. */
   batchSize: number;
+  /** CRL shards (1: none); see the header. */
+  shards: number;
 }
 
 export const DEFAULT_CRL_SETTINGS: Omit<CrlSettings, 'baseUrl'> = {
   fullValidityMs: 7 * 24 * HOUR_MS, fullIntervalMs: 24 * HOUR_MS, deltaValidityMs: 24 * HOUR_MS, deltaIntervalMs: 12 * HOUR_MS, batchSize: 10_000,
+  shards: 1,
 };
 
 export interface CrlDeps {
@@ -54,25 +65,41 @@ async function authorityFor(deps: CrlDeps, issuerId: string): Promise<StatusAuth
   return authority;
 }
 
-/** Builds and signs one CRL; a delta lists the entries after its base's seq. */
-async function buildCrl(
+/** Reads the CA's entries in batches (after `afterSeq`, up to `coversSeq`, of shard `shard` if given) as DER batches. */
+async function entryBatches(
   deps: CrlDeps,
-  authority: StatusAuthority,
-  spec: { kind: CrlKind; number: number; base: PublishedCrl | null; coversSeq: number; now: Date },
-): Promise<PublishedCrl> {
-  const { kind, now } = spec;
-  const urls = publicationUrls(deps.settings.baseUrl, authority.identity.id);
+  issuerId: string,
+  scope: { afterSeq: number; coversSeq: number; now: Date; shard: number | null },
+): Promise<Buffer[]> {
   const batches: Buffer[] = [];
-  let afterSeq = kind === 'delta' ? spec.base!.coversSeq : 0;
+  const inShard = (serial: string) => scope.shard === null || crlShardOf(serial, deps.settings.shards) === scope.shard;
+  let afterSeq = scope.afterSeq;
   for (;;) {
-    const entries = await deps.uow.read.revocations.entries(authority.identity.id, { afterSeq, notExpiredAt: now, limit: deps.settings.batchSize });
-    const within = entries.filter((e) => e.seq <= spec.coversSeq);
-    if (within.length > 0) batches.push(encodeCrlEntries(within.map((e) => ({ serialHex: e.serial, revokedAt: e.revokedAt, reasonCode: e.reasonCode }))));
+    const entries = await deps.uow.read.revocations.entries(issuerId, { afterSeq, notExpiredAt: scope.now, limit: deps.settings.batchSize });
+    const within = entries.filter((e) => e.seq <= scope.coversSeq);
+    const listed = within.filter((e) => inShard(e.serial));
+    if (listed.length > 0) batches.push(encodeCrlEntries(listed.map((e) => ({ serialHex: e.serial, revokedAt: e.revokedAt, reasonCode: e.reasonCode }))));
     if (entries.length < deps.settings.batchSize || within.length < entries.length) break;
     afterSeq = entries[entries.length - 1]!.seq;
   }
-  const extensions: Extension[] = [authorityKeyIdentifier(authority.keyIdentifier), crlNumber(spec.number), issuingDistributionPoint(urls.crl)];
-  extensions.push(kind === 'full' ? freshestCrl(urls.deltaCrl) : deltaCrlIndicator(spec.base!.number));
+  return batches;
+}
+
+/** Builds and signs one CRL; a delta lists the entries after its base's seq; a shard only its shard's entries. */
+async function buildCrl(
+  deps: CrlDeps,
+  authority: StatusAuthority,
+  spec: { kind: CrlKind; number: number; base: PublishedCrl | null; coversSeq: number; now: Date; shard?: number },
+): Promise<PublishedCrl> {
+  const { kind, now } = spec;
+  const issuerId = authority.identity.id;
+  const urls = publicationUrls(deps.settings.baseUrl, issuerId);
+  const shard = spec.shard ?? null;
+  const batches = await entryBatches(deps, issuerId, { afterSeq: kind === 'delta' ? spec.base!.coversSeq : 0, coversSeq: spec.coversSeq, now, shard });
+  const idp = shard === null ? urls.crl : crlShardUrl(deps.settings.baseUrl, issuerId, shard);
+  const extensions: Extension[] = [authorityKeyIdentifier(authority.keyIdentifier), crlNumber(spec.number), issuingDistributionPoint(idp)];
+  if (kind === 'delta') extensions.push(deltaCrlIndicator(spec.base!.number));
+  else if (shard === null) extensions.push(freshestCrl(urls.deltaCrl));
   const validity = kind === 'full' ? deps.settings.fullValidityMs : deps.settings.deltaValidityMs;
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + validity);
@@ -80,7 +107,7 @@ async function buildCrl(
     signatureAlgorithm: authority.crlAlgorithmIdentifier, issuer: authority.name, thisUpdate, nextUpdate, entryBatches: batches, extensions,
   });
   const der = assembleCertificateList(tbs, authority.crlAlgorithmIdentifier, await authority.signCrl(tbs));
-  return { kind, issuerId: authority.identity.id, number: spec.number, thisUpdate, nextUpdate, coversSeq: spec.coversSeq, der };
+  return { kind, issuerId, number: spec.number, thisUpdate, nextUpdate, coversSeq: spec.coversSeq, der, ...(shard === null ? {} : { shard }) };
 }
 
 async function publish(deps: CrlDeps, authority: StatusAuthority, kind: CrlKind, base: PublishedCrl | null): Promise<PublishedCrl> {
@@ -158,6 +185,21 @@ export async function currentCrl(deps: CrlDeps, issuerId: string, kind: CrlKind)
   if (existing) return existing;
   const both = await publishBoth(deps, authority);
   return kind === 'full' ? both.full : both.delta;
+}
+
+/**
+ * Shard `shard` of a CA's CRL (see the header), cut from its current complete CRL; unknown when the CA
+ * has no shards or the shard is out of range. Not stored: it follows from the complete CRL, so a new
+ * complete CRL (crl-refresh, `mcms crl generate`) is a new set of shards, and the HTTP edge keeps the
+ * one it signed until the complete CRL's number moves.
+ */
+export async function currentShardCrl(deps: CrlDeps, issuerId: string, shard: number): Promise<PublishedCrl> {
+  if (deps.settings.shards <= 1 || !Number.isInteger(shard) || shard < 0 || shard >= deps.settings.shards) {
+    throw new DomainError<RevocationErrorCode>('revocation.unknown-ca', `no CRL shard ${shard} for ${issuerId.slice(0, 64)}`);
+  }
+  const authority = await authorityFor(deps, issuerId);
+  const full = await currentCrl(deps, issuerId, 'full');
+  return buildCrl(deps, authority, { kind: 'full', number: full.number, base: null, coversSeq: full.coversSeq, now: full.thisUpdate, shard });
 }
 
 /** The published CRL numbers, for an edge cache that asks "has it changed?" before reading the DER. */
