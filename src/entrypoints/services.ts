@@ -7,7 +7,7 @@ import type { ApprovalKind, ApprovalRequest, ApprovalStatus, Operator, Principal
 import type { AuditVerification } from '../domain/audit/index.js';
 import type { CaIdentity, IdentitySummary } from '../domain/ca/index.js';
 import type { Challenge, CsrIssuance } from '../domain/enrollment/index.js';
-import type { ExpiryReport, ExpiryScan, FileImport, ImportFile, OutboxItem, OutboxRun, OutboxStatus } from '../domain/expiry/index.js';
+import type { DirectoryImport, ExpiryReport, ExpiryScan, FileImport, ImportFile, OutboxItem, OutboxRun, OutboxStatus } from '../domain/expiry/index.js';
 import type { EncryptionIdentity, EncryptionKeyAlgorithm, GeneratedIdentity, KraRotation, OwnDelivery, Pkcs12Variant } from '../domain/escrow/index.js';
 import type { CertificateQuery, CertificateRecord } from '../domain/inventory/index.js';
 import type { CertificateProfile } from '../domain/policy/index.js';
@@ -198,6 +198,11 @@ export interface Mcms {
      * `source` says where they came from (`directory` for a directory's userCertificate values).
      */
     importCertificates(principal: Principal, files: ImportFile[], options?: { source?: 'file' | 'directory' | undefined }): Promise<FileImport[]>;
+    /**
+     * `mcms inventory import --from-directory`: the certificate values on the directory's people entries,
+     * except those mcms issued or published; a value that is not a certificate is reported with its DN.
+     */
+    importFromDirectory(principal: Principal): Promise<DirectoryImport>;
   };
   /** CRLs per CA (RFC 5280 §5): complete and delta, published at /crl/<ca>.crl and /crl/<ca>-delta.crl, and shards. */
   crl: {

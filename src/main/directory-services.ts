@@ -4,6 +4,7 @@
  * closed with a note and nothing is published.
  */
 import { readFileSync } from 'node:fs';
+import { LdapCertificateReader } from '../adapters/ldap/ldap-certificate-reader.js';
 import { LdapConnection, checkedFilter } from '../adapters/ldap/ldap-connection.js';
 import { ConfigError } from '../config/index.js';
 import { LdapPeopleSource } from '../adapters/ldap/ldap-people-source.js';
@@ -11,12 +12,15 @@ import { LdapPublisher } from '../adapters/ldap/ldap-publisher.js';
 import { certificationPath } from '../domain/ca/index.js';
 import type { DirectoryDeps } from '../domain/directory/index.js';
 import * as directory from '../domain/directory/index.js';
+import type { DirectoryCertificates } from '../domain/expiry/index.js';
 import * as publication from '../domain/publication/index.js';
 import type { Mcms } from '../entrypoints/services.js';
 import { parseDuration } from '../lib/duration.js';
 import type { Wiring } from './wiring.js';
 
 export interface DirectoryServices extends Pick<Mcms, 'directory'> {
+  /** The certificate values on people's entries, for expiry's import; null without a directory. */
+  certificates: DirectoryCertificates | null;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,9 @@ export function directoryServices(wiring: Wiring, options: DirectoryOptions = {}
       confirmLeavers: (principal, emails) => directory.confirmLeavers(directoryDeps, principal, emails),
       lookup: (principal, email) => publication.lookupEncryptionCertificate(publicationDeps, principal, email),
     },
+    certificates: connection
+      ? new LdapCertificateReader(connection, { baseDn: ldap.baseDn, filter: ldap.filter, pageSize: ldap.pageSize, certificateAttribute: ldap.certificateAttribute })
+      : null,
     close: async () => { await connection?.close(); },
   };
 }

@@ -2,7 +2,7 @@
 import { FetchWebhookSender } from '../adapters/webhook/webhook-sender.js';
 import type { Config } from '../config/index.js';
 import { requirePermission } from '../domain/access/index.js';
-import type { DeliveryDeps, ExpiryDeps, ExpiryPolicy, ExpirySettings } from '../domain/expiry/index.js';
+import type { DeliveryDeps, DirectoryCertificates, ExpiryDeps, ExpiryPolicy, ExpirySettings } from '../domain/expiry/index.js';
 import * as expiry from '../domain/expiry/index.js';
 import type { Mcms } from '../entrypoints/services.js';
 import type { ExpiryHooks } from './expiry-actions.js';
@@ -30,7 +30,11 @@ export function expirySettings(config: Config): ExpirySettings {
   };
 }
 
-export function expiryServices(wiring: Wiring, mcms: () => Mcms, hooks: ExpiryHooks = {}): Pick<Mcms, 'expiry'> {
+/**
+ * `directory`: the certificate values on the directory's people entries (directory-services), for
+ * `importFromDirectory`; null when no directory is configured.
+ */
+export function expiryServices(wiring: Wiring, mcms: () => Mcms, hooks: ExpiryHooks = {}, directory: DirectoryCertificates | null = null): Pick<Mcms, 'expiry'> {
   const { config, clock, mailer } = wiring;
   const settings = expirySettings(config);
   const deps: ExpiryDeps = { uow: wiring.uow, clock, settings };
@@ -49,6 +53,7 @@ export function expiryServices(wiring: Wiring, mcms: () => Mcms, hooks: ExpiryHo
       report: (principal, options) => expiry.expiryReport(deps, principal, options),
       outbox: (principal, filter) => expiry.listOutbox(deps, principal, filter),
       importCertificates: (principal, files, options) => expiry.importMonitoredCertificates(deps, principal, files, { source: options?.source ?? 'file' }),
+      importFromDirectory: (principal) => expiry.importDirectoryCertificates(deps, directory, principal),
     },
   };
 }

@@ -137,7 +137,7 @@ function bindServices(config: Config, store: Store, keys: SoftwareKeyStore, cloc
     },
     ...enrollmentServices(wiring),
     directory: directory.directory,
-    ...expiryServices(wiring, () => mcms, { redeliver: delivered.seams.redeliver, reinvite: delivered.seams.reinvite }),
+    ...expiryServices(wiring, () => mcms, { redeliver: delivered.seams.redeliver, reinvite: delivered.seams.reinvite }, directory.certificates),
     escrow: delivered.escrow,
     delivery: delivered.delivery,
     jobs: {

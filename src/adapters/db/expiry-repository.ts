@@ -293,4 +293,17 @@ export class KyselyExpiryRepository implements ExpiryRepository {
     }).onConflict((oc) => oc.column('fingerprint').doNothing()).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
+
+  async knownToMcms(hashes: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const unique = [...new Set(hashes)];
+    // In slices, so that the statement stays under SQLite's and PostgreSQL's parameter limits.
+    for (let i = 0; i < unique.length; i += 500) {
+      const slice = unique.slice(i, i + 500);
+      const issued = await this.db.selectFrom('certificates').select('fingerprint as hash').where('fingerprint', 'in', slice).execute();
+      const published = await this.db.selectFrom('published_values').select('value_hash as hash').where('value_hash', 'in', slice).execute();
+      for (const row of [...issued, ...published]) known.add(row.hash);
+    }
+    return known;
+  }
 }

@@ -109,7 +109,8 @@ export async function importMonitoredCertificates(
   return results;
 }
 
-async function storeRecords(deps: ExpiryDeps, principal: Principal, file: string, records: MonitoredCertificate[]): Promise<ImportedCertificate[]> {
+/** Links each record to the person its mailbox names and stores it (known ones are not added again), audited as one import of `file`. */
+export async function storeRecords(deps: ExpiryDeps, principal: Principal, file: string, records: MonitoredCertificate[]): Promise<ImportedCertificate[]> {
   return deps.uow.transaction(async (repos) => {
     const imported: ImportedCertificate[] = [];
     for (const record of records) {

@@ -87,6 +87,11 @@ export interface ExpiryRepository {
   countExpiring(source: CertificateSource, after: Date, upTo: Date): Promise<number>;
   /** false when a certificate with the same fingerprint is watched already. */
   insertMonitored(record: MonitoredCertificate): Promise<boolean>;
+  /**
+   * Which of these SHA-256 hashes (lower-case hex) are of a certificate mcms issued (its fingerprint) or
+   * of a value mcms published on a directory entry: the directory import skips those.
+   */
+  knownToMcms(hashes: readonly string[]): Promise<Set<string>>;
 }
 
 /** A webhook call could not be completed; `temporary` ones are retried. */
@@ -100,4 +105,18 @@ export class WebhookError extends Error {
 /** POSTs a JSON body signed with HMAC-SHA256 (adapters/webhook); throws WebhookError. */
 export interface WebhookSender {
   post(url: string, body: string, options: { secret: string; timeoutMs: number; deliveryId: string }): Promise<void>;
+}
+
+/** One directory entry's certificate values, as the directory holds them (any bytes). */
+export interface DirectoryCertificateEntry {
+  dn: string;
+  values: Buffer[];
+}
+
+/**
+ * The certificate values of the people entries of the configured directory (adapters/ldap), in pages.
+ * Unreachable: DomainError('directory.unavailable').
+ */
+export interface DirectoryCertificates {
+  pages(): AsyncIterable<DirectoryCertificateEntry[]>;
 }

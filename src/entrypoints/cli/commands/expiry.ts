@@ -2,12 +2,13 @@
  * Expiry monitoring on the command line: `mcms scan expiry [--now ISO] [--deliver]` runs the scan by
  * hand (and, with --deliver, the outbox), `mcms report expiry` prints the 90-day outlook,
  * `mcms notification list` shows the outbox, and `mcms inventory import FILE…` adds certificates from
- * other CAs to watch (a file that cannot be read is named with its reason; the others are imported).
+ * other CAs to watch (a file that cannot be read is named with its reason; the others are imported);
+ * `--from-directory` imports the certificate values of the directory's people entries instead.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import type { ExpiryScan, FileImport, OutboxRun, OutboxStatus } from '../../../domain/expiry/index.js';
+import type { DirectoryImport, EntryImport, ExpiryScan, FileImport, OutboxRun, OutboxStatus } from '../../../domain/expiry/index.js';
 import { OUTBOX_STATUSES } from '../../../domain/expiry/index.js';
 import type { CommandContext } from '../context.js';
 import { CliError, withMcms } from '../context.js';
@@ -97,11 +98,36 @@ function importLines(results: FileImport[]): string {
     : `${r.file}: ${r.certificates.filter((c) => c.added).length} added, ${r.certificates.filter((c) => !c.added).length} known already, ${r.certificates.filter((c) => c.linkedTo).length} linked to people`).join('\n');
 }
 
+function directoryLines(result: DirectoryImport): string {
+  const lines = result.entries.flatMap((e) => [
+    ...e.refused.map((reason) => `${e.dn}: value refused: ${reason}`),
+    ...(e.certificates.length > 0 ? [`${e.dn}: ${e.certificates.filter((c) => c.added).length} added, ${e.certificates.filter((c) => !c.added).length} known already, ${e.certificates.filter((c) => c.linkedTo).length} linked to people`] : []),
+  ]);
+  const all = result.entries.flatMap((e) => e.certificates);
+  const count = (f: (e: EntryImport) => number) => result.entries.reduce((n, e) => n + f(e), 0);
+  lines.push(`${result.entries.length} entries with certificate values: ${all.filter((c) => c.added).length} added, ${all.filter((c) => !c.added).length} known already, `
+    + `${all.filter((c) => c.linkedTo).length} linked to people, ${count((e) => e.ownValues)} issued or published by mcms (skipped), ${count((e) => e.refused.length)} not certificates (skipped)`);
+  return lines.join('\n');
+}
+
 function registerInventory(program: Command, context: () => CommandContext): void {
-  program.command('inventory').description('certificates from other CAs, watched for expiry').command('import <files...>')
+  program.command('inventory').description('certificates from other CAs, watched for expiry').command('import [files...]')
     .description('add certificates (PEM, DER, PKCS#7 bundles) to watch; linked to people by mailbox')
-    .action(async (paths: string[]) => {
+    .option('--from-directory', 'import the certificate values (ldap.certificateAttribute) of the directory\'s people entries instead of files; '
+      + 'values mcms issued or published are skipped (exit 69 if the directory cannot be reached)')
+    .action(async (paths: string[], opts: { fromDirectory?: boolean }) => {
       const ctx = context();
+      if (opts.fromDirectory) {
+        if (paths.length > 0) throw new CliError('give either files or --from-directory, not both', EXIT.usage);
+        await withMcms(ctx, async (mcms, principal) => {
+          const result = await mcms.expiry.importFromDirectory(principal);
+          emit(ctx, result, () => directoryLines(result));
+          const refused = result.entries.reduce((n, e) => n + e.refused.length, 0);
+          if (refused > 0) throw new CliError(`${refused} directory value${refused === 1 ? ' is not a certificate' : 's are not certificates'}`, EXIT.dataError);
+        });
+        return;
+      }
+      if (paths.length === 0) throw new CliError('name the files to import, or give --from-directory', EXIT.usage);
       const files = paths.map(readImportFile);
       await withMcms(ctx, async (mcms, principal) => {
         const readable = files.filter((f): f is { name: string; data: Buffer } => 'data' in f);

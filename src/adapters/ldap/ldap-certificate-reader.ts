@@ -1,0 +1,37 @@
+/**
+ * The certificate values on people's entries (`ldap.certificateAttribute`, `userCertificate;binary` by
+ * default), for the import of certificates from other CAs: a subtree search under the base DN with the
+ * configured filter, in pages (RFC 2696 simple paged results), asking for that one attribute as bytes.
+ * Entries without a value are left out.
+ */
+import type { DirectoryCertificateEntry, DirectoryCertificates } from '../../domain/expiry/index.js';
+import type { LdapConnection } from './ldap-connection.js';
+import { entryValues } from './ldap-connection.js';
+
+export interface LdapCertificateReaderSettings {
+  baseDn: string;
+  filter: string;
+  pageSize: number;
+  certificateAttribute: string;
+}
+
+export class LdapCertificateReader implements DirectoryCertificates {
+  constructor(private readonly connection: LdapConnection, private readonly settings: LdapCertificateReaderSettings) {}
+
+  async *pages(): AsyncIterable<DirectoryCertificateEntry[]> {
+    const { baseDn, filter, pageSize, certificateAttribute } = this.settings;
+    const buffers = [...new Set([certificateAttribute, certificateAttribute.split(';')[0]!])];
+    const pages = await this.connection.run(async (client) =>
+      client.searchPaginated(baseDn, {
+        scope: 'sub', filter: filter.startsWith('(') ? filter : `(${filter})`, attributes: [certificateAttribute], explicitBufferAttributes: buffers, paged: { pageSize },
+      }));
+    const iterator = pages[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.connection.run(() => iterator.next());
+      if (next.done) return;
+      yield next.value.searchEntries
+        .map((entry) => ({ dn: entry.dn, values: entryValues(entry, certificateAttribute) }))
+        .filter((entry) => entry.values.length > 0);
+    }
+  }
+}
