@@ -1,7 +1,7 @@
 /**
  * The certificate values on people's entries (`ldap.certificateAttribute`, `userCertificate;binary` by
- * default), for the import of certificates from other CAs: a subtree search under the base DN with the
- * configured filter, in pages (RFC 2696 simple paged results), asking for that one attribute as bytes.
+ * default), for the import of certificates from other CAs: a paged subtree search under the base DN with
+ * the configured filter (LdapConnection.searchPages), asking for that one attribute as bytes.
  * Entries without a value are left out.
  */
 import type { DirectoryCertificateEntry, DirectoryCertificates } from '../../domain/expiry/index.js';
@@ -21,16 +21,9 @@ export class LdapCertificateReader implements DirectoryCertificates {
   async *pages(): AsyncIterable<DirectoryCertificateEntry[]> {
     const { baseDn, filter, pageSize, certificateAttribute } = this.settings;
     const buffers = [...new Set([certificateAttribute, certificateAttribute.split(';')[0]!])];
-    const pages = await this.connection.run(async (client) =>
-      client.searchPaginated(baseDn, {
-        scope: 'sub', filter: filter.startsWith('(') ? filter : `(${filter})`, attributes: [certificateAttribute], explicitBufferAttributes: buffers, paged: { pageSize },
-      }));
-    const iterator = pages[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await this.connection.run(() => iterator.next());
-      if (next.done) return;
-      yield next.value.searchEntries
-        .map((entry) => ({ dn: entry.dn, values: entryValues(entry, certificateAttribute) }))
+    for await (const entries of this.connection.searchPages(baseDn, { filter, attributes: [certificateAttribute], buffers, pageSize })) {
+      yield entries
+        .map((entry) => ({ dn: String(entry.dn), values: entryValues(entry, certificateAttribute) }))
         .filter((entry) => entry.values.length > 0);
     }
   }

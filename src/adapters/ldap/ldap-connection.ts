@@ -52,6 +52,24 @@ export class LdapConnection {
     }
   }
 
+  /**
+   * A subtree search under `baseDn` in pages (RFC 2696 simple paged results, which AD needs past its
+   * 1,000-entry limit), each page's entries as ldapts returns them; `buffers` come back as bytes.
+   */
+  async *searchPages(baseDn: string, options: { filter: string; attributes: string[]; buffers: string[]; pageSize: number }): AsyncIterable<Record<string, unknown>[]> {
+    const { filter, attributes, buffers, pageSize } = options;
+    const pages = await this.run(async (client) =>
+      client.searchPaginated(baseDn, {
+        scope: 'sub', filter: filter.startsWith('(') ? filter : `(${filter})`, attributes, explicitBufferAttributes: buffers, paged: { pageSize },
+      }));
+    const iterator = pages[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.run(() => iterator.next());
+      if (next.done) return;
+      yield next.value.searchEntries;
+    }
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;

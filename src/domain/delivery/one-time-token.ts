@@ -4,25 +4,9 @@
  * against the SHA-256 kept instead of it.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { base32 } from '../../lib/base32.js';
 
 const TOKEN = /^([a-z2-7]{16})\.([A-Za-z0-9_-]{32})$/;
-
-/** Base32 (RFC 4648, lower case, no padding) of whole 5-byte groups. */
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let out = '';
-  let value = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();

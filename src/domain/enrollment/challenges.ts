@@ -18,6 +18,7 @@ import type { Challenge } from './challenge-model.js';
 import { CHALLENGE_MAX_FAILURES } from './challenge-model.js';
 import type { EnrollmentErrorCode } from './errors.js';
 import type { ChallengeRepository } from './ports.js';
+import { base32 } from '../../lib/base32.js';
 
 export interface ChallengeDeps {
   uow: UnitOfWork<{ challenges: ChallengeRepository; subscribers: SubscriberRepository; devices: DeviceRepository; audit: AuditRepository }>;
@@ -30,23 +31,6 @@ export interface ChallengeDeps {
 const fail = (code: EnrollmentErrorCode, message: string) => new DomainError(code, message);
 const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 const ID = /^[a-z2-7]{16}$/;
-
-/** Base32 (RFC 4648, lower case, no padding): readable, and safe in any challengePassword encoding. */
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
-}
 
 export async function createChallenge(
   deps: ChallengeDeps,
