@@ -4,6 +4,7 @@
  * and one one-time challenge per enrollment.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScepServer } from './scep-peers.js';
 import { freePort } from './scep-peers.js';
@@ -16,6 +17,8 @@ export interface McmsServer extends ScepServer {
   origin: string;
   /** The first admin token, printed by `serve --init` on an empty data directory. */
   adminToken: string | undefined;
+  /** CPU time (user + system, ms) used so far by the server and its worker processes. */
+  cpuMs(): number;
 }
 
 export interface McmsServeOptions {
@@ -23,6 +26,24 @@ export interface McmsServeOptions {
   init: boolean;
   /** `serve --workers N`; the server's own default when absent. */
   workers?: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a live process and its live descendants, in ms (from /proc; 0 where unreadable). */
+export function processTreeCpuMs(pid: number): number {
+  let ms = 0;
+  try {
+    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ms += processTreeCpuMs(Number(child));
+    }
+  } catch {
+    // The process ended meanwhile.
+  }
+  return ms;
 }
 
 async function waitHealthy(origin: string, exited: () => boolean, output: () => string): Promise<void> {
@@ -36,7 +57,8 @@ async function waitHealthy(origin: string, exited: () => boolean, output: () => 
 
 export async function startMcms(options: McmsServeOptions): Promise<McmsServer> {
   const port = await freePort();
-  const args = [BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
+  // MCMS_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (workers inherit them).
+  const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
     ...(options.workers ? ['--workers', String(options.workers)] : [])];
   // The database and master key come from the data directory, never from the caller's environment.
   const child = spawn(process.execPath, args, {
@@ -58,7 +80,7 @@ export async function startMcms(options: McmsServeOptions): Promise<McmsServer> 
     await stop();
     throw error;
   }
-  return { name: 'mcms', url: `${origin}/scep`, origin, adminToken: ADMIN_TOKEN.exec(output)?.[0], stop };
+  return { name: 'mcms', url: `${origin}/scep`, origin, adminToken: ADMIN_TOKEN.exec(output)?.[0], stop, cpuMs: () => processTreeCpuMs(child.pid!) };
 }
 
 async function post(mcms: McmsServer, token: string, path: string, body: unknown): Promise<unknown> {

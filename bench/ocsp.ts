@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- ocsp [--seconds 8] [--warmup 20] [--concurrency 16]`: OCSP requests per second, mcms
- * (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator (bench/ocsp-load.ts:
+ * `npm run bench -- ocsp [--seconds 8] [--warmup 20] [--concurrency 16] [--workers 2] [--skip-peer]`: OCSP
+ * requests per second, mcms (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator (bench/ocsp-load.ts:
  * keep-alive POSTs of pre-built nonce-less SHA-1 CertID requests, RFC 5019 style) over the same
  * 10,000-certificate inventory of which 1,000 are revoked. openssl binds every interface, so it and
  * the load generator run inside `unshare -n` (../shared/peers/README.md). mcms is warmed up first
- * (its nonce-less answers are signed ahead and cached; openssl signs each one).
+ * (its nonce-less answers are signed ahead and cached; openssl signs each one). The line also gives the
+ * CPU time per request of mcms's processes and of the generator, which shared machines disturb less
+ * than the rate.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,7 +17,7 @@ import { integer, nullValue, octetString, oid, readBitString, readCertificate, r
 import { tempDir } from '../test/support/openssl.js';
 import { seedCertificates } from './inventory-seed.js';
 import { startMcms } from './mcms-server.js';
-import { loadOcsp, packRequests } from './ocsp-load.js';
+import { type OcspLoad, packRequests } from './ocsp-load.js';
 import { freePort } from './scep-peers.js';
 
 const TOTAL = 10_000;
@@ -36,12 +38,24 @@ function ocspRequest(issuer: Buffer, serialHex: string): Buffer {
   return seq(seq(seq(seq(certId))));
 }
 
+const LOADER = resolve(import.meta.dirname, 'ocsp-load.ts');
+
+/** The load generator in a process of its own, as for the peer (which needs it inside `unshare -n`). */
+function runLoader(url: string, requestsFile: string, concurrency: number, seconds: number): OcspLoad {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', LOADER, url, requestsFile, String(concurrency), String(seconds)], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '..') });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`load generator failed: ${run.stdout}${run.stderr}`);
+  return JSON.parse(line) as OcspLoad;
+}
+
 const indexTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
 
 export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 8);
   const concurrency = option(args, 'concurrency', 16);
   const warmup = option(args, 'warmup', 20);
+  const workers = option(args, 'workers', 2);
+  const skipPeer = args.includes('--skip-peer');
   const dir = tempDir('mcms-bench-ocsp-');
   const dataDir = join(dir.path, 'data');
   try {
@@ -75,14 +89,23 @@ export async function run(args: string[]): Promise<void> {
     writeFileSync(join(dir.path, 'requests.bin'), packRequests(requests));
 
     // 2. mcms, two workers: warm up (sign ahead), then measure.
-    const mcms = await startMcms({ dataDir, init: false, workers: 2 });
-    let ours;
+    const mcms = await startMcms({ dataDir, init: false, workers });
+    let ours: OcspLoad;
+    let serverCpuUs: number;
     try {
       // Each worker signs every answer once before it serves it from its cache: 2 × 10,000 RSA signatures.
-      await loadOcsp(`${mcms.origin}/ocsp`, requests, { concurrency, seconds: warmup });
-      ours = await loadOcsp(`${mcms.origin}/ocsp`, requests, { concurrency, seconds });
+      runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, warmup);
+      const cpuBefore = mcms.cpuMs();
+      ours = runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, seconds);
+      serverCpuUs = ((mcms.cpuMs() - cpuBefore) * 1000) / Math.max(1, ours.ok + ours.failed);
     } finally {
       await mcms.stop();
+    }
+    const oursLine = `mcms (${workers} workers) ${ours.perSecond.toFixed(0)} req/s (${ours.failed} failed; CPU per request: server ${serverCpuUs.toFixed(0)} µs, generator ${ours.cpuUsPerRequest.toFixed(0)} µs)`;
+    if (skipPeer) {
+      if (ours.failed > 0) console.error(`first failure: ${ours.firstError}`);
+      console.log(`ocsp ${TOTAL} certificates (${REVOKED} revoked), POST keep-alive, concurrency ${concurrency}, ${seconds}s: ${oursLine}`);
+      return;
     }
 
     // 3. openssl ocsp -multi 2 over the same inventory, RSA-2048 responder like mcms's, inside unshare -n.
@@ -95,13 +118,12 @@ export async function run(args: string[]): Promise<void> {
     writeFileSync(join(dir.path, 'issuing.pem'), `-----BEGIN CERTIFICATE-----\n${issuer.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir.path, 'resp.key'), '-out', join(dir.path, 'resp.pem'), '-subj', '/CN=bench responder', '-days', '30'], { stdio: 'ignore' });
     const port = await freePort();
-    const loader = resolve(import.meta.dirname, 'ocsp-load.ts');
     const script = [
       'ip link set lo up',
       `openssl ocsp -index ${dir.path}/index.txt -port ${port} -rsigner ${dir.path}/resp.pem -rkey ${dir.path}/resp.key -CA ${dir.path}/issuing.pem -multi 2 -ignore_err >${dir.path}/peer.log 2>&1 &`,
       'peer=$!',
       'sleep 1',
-      `${process.execPath} --import tsx ${loader} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
+      `${process.execPath} --import tsx ${LOADER} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
       // openssl ocsp -multi moves into a process group of its own and its workers ignore SIGTERM:
       // kill that group, then this session's.
       'kill -9 -$peer',
@@ -114,7 +136,7 @@ export async function run(args: string[]): Promise<void> {
     if (theirs.failed > 0 || ours.failed > 0) console.error(`first failures: mcms ${ours.firstError}, openssl ${theirs.firstError}`);
     const ratio = ours.perSecond / theirs.perSecond;
     console.log(`ocsp ${TOTAL} certificates (${REVOKED} revoked), POST keep-alive, concurrency ${concurrency}, ${seconds}s: `
-      + `mcms (2 workers) ${ours.perSecond.toFixed(0)} req/s (${ours.failed} failed), openssl ocsp -multi 2 ${theirs.perSecond.toFixed(0)} req/s (${theirs.failed} failed), `
+      + `${oursLine}, openssl ocsp -multi 2 ${theirs.perSecond.toFixed(0)} req/s (${theirs.failed} failed), `
       + `ratio ${ratio.toFixed(1)}x`);
   } finally {
     dir.remove();

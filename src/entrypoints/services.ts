@@ -221,6 +221,8 @@ export interface Mcms {
   ocsp: {
     /** Public: an OCSPResponse (DER) for a DER OCSPRequest; garbage gets malformedRequest, never an error. */
     respond(request: Buffer): Promise<OcspAnswer>;
+    /** Public: the cached answer to a repeated nonce-less request, synchronously, if `respond` would give it without signing; else undefined. */
+    cachedAnswer(request: Buffer): OcspAnswer | undefined;
     /**
      * Issues a new delegated responder certificate when the current one has less than a quarter of
      * `ca.ocspSignerValidityDays` (at most 30 days) left, or now with `force`; the `ocsp-signer-renewal`

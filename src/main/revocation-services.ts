@@ -22,6 +22,23 @@ export interface RevocationServices {
   authorities: { get(): Promise<StatusAuthority[]>; reload(): void };
 }
 
+/**
+ * The revocation log's newest seq read at most once per turn of the event loop, shared by the OCSP
+ * answers given in that turn. Every request answered in a turn was readable when the turn's poll
+ * returned, before this read: a request sent after a revocation was committed still finds it.
+ */
+function onceAPerTurn(read: (() => number | undefined) | undefined): (() => number | undefined) | undefined {
+  if (!read) return undefined;
+  let seq: number | undefined | null = null;
+  return () => {
+    if (seq === null) {
+      seq = read();
+      setImmediate(() => { seq = null; });
+    }
+    return seq;
+  };
+}
+
 /** The seams other modules fill in (main/ wiring only); empty by default. */
 export const revocationHooks: RevocationHooks = {};
 
@@ -41,11 +58,12 @@ export function revocationServices(wiring: Wiring, hooks: RevocationHooks = revo
     settings: { ...revocation.DEFAULT_CRL_SETTINGS, baseUrl: wiring.config.baseUrl, shards: wiring.config.crl.shards },
   };
   const responder = new revocation.OcspResponder({
-    revocations: wiring.store.read.revocations, clock: wiring.clock, authorities: authorities.get, settings: revocation.DEFAULT_OCSP_SETTINGS,
+    revocations: wiring.store.read.revocations, latestSeqNow: onceAPerTurn(wiring.store.latestRevocationSeqNow), clock: wiring.clock, authorities: authorities.get, settings: revocation.DEFAULT_OCSP_SETTINGS,
   });
   const validityDays = wiring.config.ca.ocspSignerValidityDays;
   const ocsp: Mcms['ocsp'] = {
     respond: (request) => responder.respond(request),
+    cachedAnswer: (request) => responder.cachedAnswer(request),
     renewSigner: async (principal, options) => {
       if (principal) access.requirePermission(principal, 'operations.run');
       const actor = principal?.actor ?? { kind: 'system' as const, id: 'ocsp-signer-renewal', name: 'ocsp-signer-renewal' };

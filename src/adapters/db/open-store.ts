@@ -9,7 +9,7 @@ import { KyselyKeyBlobRepository } from './key-blob-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import type { Database, Dialect } from './schema.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, openSqliteWatermark } from './sqlite-database.js';
 import type { Repositories, Store } from './store.js';
 import { repositoriesOn } from './store.js';
 
@@ -46,7 +46,20 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return kyselyStore(db, target.dialect);
+  const store = kyselyStore(db, target.dialect);
+  return target.dialect === 'sqlite' && target.file !== ':memory:' ? withRevocationWatermark(store, target.file) : store;
+}
+
+function withRevocationWatermark(store: Store, file: string): Store {
+  const watermark = openSqliteWatermark(file);
+  return {
+    ...store,
+    latestRevocationSeqNow: watermark.read,
+    close: async () => {
+      watermark.close();
+      await store.close();
+    },
+  };
 }
 
 function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store {

@@ -134,3 +134,23 @@ export function openSqliteDatabase(file: string): Kysely<Database> {
   }
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
 }
+
+/**
+ * A second connection to the file, for one synchronous read: the revocation log's newest seq. In WAL
+ * mode it never waits for the writer; it reads the latest committed state (two lock calls, a few µs).
+ * A read that fails (SQLITE_BUSY during a WAL reset, say) gives undefined.
+ */
+export function openSqliteWatermark(file: string): { read(): number | undefined; close(): void } {
+  const database = new SqliteDatabase(resolve(file), { fileMustExist: true, timeout: 0 });
+  const latest = database.prepare('select coalesce(max(seq), 0) from revocations').pluck();
+  return {
+    read: () => {
+      try {
+        return Number(latest.get());
+      } catch {
+        return undefined;
+      }
+    },
+    close: () => database.close(),
+  };
+}

@@ -67,6 +67,12 @@ export interface Store extends UnitOfWork<Repositories> {
   keyBlobs: KeyBlobRepository;
   /** Leases of scheduled jobs (operational state, outside the domain's units of work). */
   jobLeases: JobLeaseRepository;
+  /**
+   * The revocation log's newest seq, read synchronously on a connection of its own (SQLite files only;
+   * a few µs, so the OCSP responder can check it before every cached answer); undefined when the read
+   * fails just now. Absent on PostgreSQL and in-memory SQLite.
+   */
+  latestRevocationSeqNow?: () => number | undefined;
   close(): Promise<void>;
 }
 

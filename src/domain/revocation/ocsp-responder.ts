@@ -4,10 +4,14 @@
  * issued (never `good`); `unauthorized` for a CA that is not ours; `malformedRequest` for anything that
  * is not a well-formed request, including a nonce outside RFC 9654's 1..128 octets. A nonce is echoed.
  *
- * Nonce-less single requests are answered from responses signed ahead and kept per CertID. Every
- * request first reads the revocation log's newest seq (one index probe): when it moved, whatever
- * was revoked since is dropped from the cache, so a revocation made by any process or node is
- * answered at once. Cached responses are re-signed after half their validity.
+ * Nonce-less single requests are answered from responses signed ahead and kept per request (the
+ * request's DER is the key: an RFC 5019 client sends the same octets for a certificate every time, so
+ * a repeated request is answered without being parsed). Every answer from the cache is preceded by a
+ * read of the revocation log's newest seq (one index probe): when it moved, whatever was revoked since
+ * is dropped from the cache first, so a revocation made by any process or node is answered at once.
+ * Where the store can read that seq synchronously (`latestSeqNow`, SQLite), `cachedAnswer` answers a
+ * repeated request without leaving the caller's turn of the event loop. Cached responses are re-signed
+ * after half their validity.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
@@ -34,6 +38,11 @@ export const DEFAULT_OCSP_SETTINGS: OcspSettings = { validityMs: 24 * HOUR_MS };
 
 export interface OcspDeps {
   revocations: Pick<RevocationRepository, 'latestSeq' | 'revokedSince' | 'status'>;
+  /**
+   * The revocation log's newest seq read synchronously, where the store can (SQLite: a few µs);
+   * undefined when it cannot be read just now (then `latestSeq` is asked).
+   */
+  latestSeqNow?: (() => number | undefined) | undefined;
   clock: Clock;
   authorities(): Promise<StatusAuthority[]>;
   settings: OcspSettings;
@@ -70,7 +79,21 @@ export class OcspResponder {
     this.bySerial.clear();
   }
 
+  /**
+   * The answer to a repeated nonce-less request, if one is cached, still fresh, and no revocation has
+   * been recorded since it was checked; undefined otherwise (then `respond` answers). Synchronous, and
+   * always undefined without `latestSeqNow`.
+   */
+  cachedAnswer(der: Buffer): OcspAnswer | undefined {
+    if (!this.deps.latestSeqNow) return undefined;
+    const hit = this.cache.get(der.toString('latin1'));
+    if (!hit || hit.refreshAt <= this.deps.clock.now().getTime()) return undefined;
+    return this.deps.latestSeqNow() === this.seenSeq ? hit.answer : undefined;
+  }
+
   async respond(der: Buffer): Promise<OcspAnswer> {
+    const cached = this.cachedAnswer(der);
+    if (cached) return cached;
     let request: OcspRequest;
     try {
       request = readOcspRequest(der);
@@ -85,7 +108,7 @@ export class OcspResponder {
     if (!authority || authorities.some((a) => a !== authority)) return unauthorizedAnswer;
     const seq = await this.evictRevoked();
     const single = request.certIds.length === 1 && request.nonce === null;
-    const key = single ? request.certIds[0]!.encoding.toString('latin1') : '';
+    const key = single ? der.toString('latin1') : '';
     const now = this.deps.clock.now();
     if (single) {
       const hit = this.cache.get(key);
@@ -136,7 +159,7 @@ export class OcspResponder {
 
   /** Drops cached answers for whatever was revoked since the last request (in any process). */
   private async evictRevoked(): Promise<number> {
-    const latest = await this.deps.revocations.latestSeq();
+    const latest = this.deps.latestSeqNow?.() ?? await this.deps.revocations.latestSeq();
     if (latest === this.seenSeq) return latest;
     if (this.seenSeq < 0 || latest < this.seenSeq) {
       this.cache.clear();

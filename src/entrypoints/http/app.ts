@@ -19,6 +19,10 @@ import { installProblemHandlers, problemSchema } from './problem.js';
 import { scepRoutes } from './scep.js';
 import { crlRoutes } from './crl.js';
 import { ocspRoutes } from './ocsp.js';
+import { OcspFastPath } from './ocsp-fast-path.js';
+
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 export interface HttpOptions {
   logger: Logger;
@@ -33,9 +37,9 @@ export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<Fa
     bodyLimit: mcms.settings.bodyLimit,
     trustProxy: mcms.settings.trustProxy,
     // Longer than the usual 60 s idle timeout of load balancers, so that they close idle connections first.
-    keepAliveTimeout: 72_000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Bounds slow clients when no reverse proxy does (fastify's advice for servers facing the network).
-    requestTimeout: 60_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Reject unknown body properties (`additionalProperties: false`) instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -59,7 +63,23 @@ export async function buildHttpApp(mcms: Mcms, options: HttpOptions): Promise<Fa
   await app.register(enrollRoutes, { mcms });
   await app.register(crlRoutes, { mcms });
   await app.register(ocspRoutes, { mcms });
+  installOcspFastPath(app, mcms, metrics);
   return app;
+}
+
+/** OCSP requests on the main port are answered before fastify sees them (see ocsp-fast-path.ts). */
+function installOcspFastPath(app: FastifyInstance, mcms: Mcms, metrics: HttpMetrics): void {
+  const fastPath = new OcspFastPath(app.server, {
+    cachedAnswer: (der) => mcms.ocsp.cachedAnswer(der),
+    respond: (der) => mcms.ocsp.respond(der),
+    now: () => mcms.clock.now(),
+    count: (method, status, answers) => metrics.countRequests({ method, route: method === 'GET' ? '/ocsp/*' : '/ocsp', status }, answers),
+    logError: (error) => app.log.error({ err: error }, 'OCSP request failed'),
+    keepAliveMs: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  app.addHook('preClose', async () => fastPath.close());
+  app.addHook('onClose', async () => fastPath.destroyAll());
 }
 
 export interface RunningHttpServer {

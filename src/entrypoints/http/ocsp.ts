@@ -14,27 +14,35 @@ import type { Mcms } from '../services.js';
 export const OCSP_REQUEST = 'application/ocsp-request';
 export const OCSP_RESPONSE = 'application/ocsp-response';
 /** Far above any real request (one CertID and a nonce are under 200 octets). */
-const MAX_REQUEST = 8192;
+export const MAX_OCSP_REQUEST = 8192;
 const MAX_AGE_S = 300;
-const MALFORMED = ocspErrorResponse('malformedRequest');
-const INTERNAL = ocspErrorResponse('internalError');
+export const MALFORMED = ocspErrorResponse('malformedRequest');
+export const INTERNAL = ocspErrorResponse('internalError');
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-function send(request: FastifyRequest, reply: FastifyReply, answer: OcspAnswer, now: Date): FastifyReply {
-  reply.type(OCSP_RESPONSE);
-  if (!answer.cache) return reply.header('cache-control', 'no-store').send(answer.der);
+/**
+ * The caching fields of a nonce-less answer (RFC 5019 §6.2): ETag, Last-Modified, Expires and
+ * Cache-Control with a max-age of at most MAX_AGE_S; a nonce's answer is not to be stored.
+ */
+export function ocspCacheFields(answer: OcspAnswer, now: Date): Record<string, string> {
+  if (!answer.cache) return { 'cache-control': 'no-store' };
   const maxAge = Math.max(0, Math.min(MAX_AGE_S, Math.floor((answer.cache.nextUpdate.getTime() - now.getTime()) / 1000)));
-  reply
-    .header('etag', answer.cache.etag)
-    .header('last-modified', answer.cache.producedAt.toUTCString())
-    .header('expires', new Date(now.getTime() + maxAge * 1000).toUTCString())
-    .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`);
-  if (request.method === 'GET' && request.headers['if-none-match'] === answer.cache.etag) return reply.code(304).send();
+  return {
+    etag: answer.cache.etag,
+    'last-modified': answer.cache.producedAt.toUTCString(),
+    expires: new Date(now.getTime() + maxAge * 1000).toUTCString(),
+    'cache-control': `max-age=${maxAge}, public, no-transform, must-revalidate`,
+  };
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, answer: OcspAnswer, now: Date): FastifyReply {
+  reply.type(OCSP_RESPONSE).headers(ocspCacheFields(answer, now));
+  if (answer.cache && request.method === 'GET' && request.headers['if-none-match'] === answer.cache.etag) return reply.code(304).send();
   return reply.send(answer.der);
 }
 
 /** The base64 after `/ocsp/`, URL-decoded (RFC 5019 §5: clients escape '+', '/' and '=' or not). */
-function requestFromPath(url: string): Buffer | null {
+export function requestFromPath(url: string): Buffer | null {
   const path = url.slice(url.indexOf('/ocsp/') + 6).split('?')[0]!;
   let text: string;
   try {
@@ -42,14 +50,14 @@ function requestFromPath(url: string): Buffer | null {
   } catch {
     return null;
   }
-  if (text.length === 0 || text.length > (MAX_REQUEST * 4) / 3 || !BASE64.test(text)) return null;
+  if (text.length === 0 || text.length > (MAX_OCSP_REQUEST * 4) / 3 || !BASE64.test(text)) return null;
   return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
 export async function ocspRoutes(app: FastifyInstance, options: { mcms: Mcms }): Promise<void> {
   const { mcms } = options;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REQUEST }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_OCSP_REQUEST }, (_request, body, done) => done(null, body));
   // Whatever fails before or inside a handler (body too large, a broken connection, a bug) is an OCSP answer.
   app.setErrorHandler(async (error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
