@@ -7,7 +7,7 @@
  * Connection) that the generator costs the machine little next to the server it measures: Node's
  * http client spent more CPU per request than the responder did. Run as a script (so that it can
  * share `unshare -n` with a peer):
- *   node --import tsx bench/ocsp-load.ts URL REQUESTS.der-list CONCURRENCY SECONDS  → one JSON line
+ *   node --import tsx bench/ocsp-load.ts URL REQUESTS.der-list CONCURRENCY SECONDS|each  → one JSON line
  * where the request list is the DER requests, each prefixed by its 2-octet length.
  */
 import { readFileSync } from 'node:fs';
@@ -70,7 +70,12 @@ function parseHead(data: Buffer): Parsed | 'incomplete' | string {
   return { status: Number(status[1]), bodyStart: end + 4, bodyLength: Number(length[1]), close: CLOSE.test(head) || head.startsWith('HTTP/1.0') };
 }
 
-export async function loadOcsp(target: string, requests: readonly Buffer[], options: { concurrency: number; seconds: number }): Promise<OcspLoad> {
+/**
+ * `seconds`: send round-robin until then. `'each'`: every connection sends every request once (its own
+ * pass, starting at its own offset) and then stops, so that a server whose workers each keep their own
+ * cache has every answer in every worker's cache afterwards, whichever worker holds which connection.
+ */
+export async function loadOcsp(target: string, requests: readonly Buffer[], options: { concurrency: number; seconds: number | 'each' }): Promise<OcspLoad> {
   const url = new URL(target);
   const port = Number(url.port || 80);
   const head = (length: number) => `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/ocsp-request\r\nContent-Length: ${length}\r\n\r\n`;
@@ -82,26 +87,30 @@ export async function loadOcsp(target: string, requests: readonly Buffer[], opti
   let next = 0;
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
-  const deadline = Date.now() + options.seconds * 1000;
+  const each = options.seconds === 'each';
+  const deadline = each ? Infinity : Date.now() + (options.seconds as number) * 1000;
   const fail = (why: string) => {
     firstError ??= why;
     failed += 1;
   };
 
   /** One client loop: a connection that sends the next request whenever the last answer is complete. */
-  const loop = () => new Promise<void>((finish) => {
+  const loop = (_: unknown, index: number) => new Promise<void>((finish) => {
+    const offset = Math.floor((index * wire.length) / options.concurrency);
+    let sent = 0;
     let socket: Socket;
     let pending: Buffer = Buffer.alloc(0);
     let parsed: Parsed | null = null;
     let inFlight = false;
     const send = () => {
-      if (Date.now() >= deadline) {
+      if (each ? sent === wire.length : Date.now() >= deadline) {
         socket.destroy();
         finish();
         return;
       }
       inFlight = true;
-      socket.write(wire[next++ % wire.length]!);
+      socket.write(wire[each ? (offset + sent) % wire.length : next++ % wire.length]!);
+      sent += 1;
     };
     const open = () => {
       pending = Buffer.alloc(0);
@@ -148,7 +157,7 @@ export async function loadOcsp(target: string, requests: readonly Buffer[], opti
       socket.on('close', () => {
         if (inFlight) fail('connection closed before the answer');
         inFlight = false;
-        if (Date.now() < deadline) open();
+        if (each ? sent < wire.length : Date.now() < deadline) open();
         else finish();
       });
     };
@@ -163,6 +172,8 @@ export async function loadOcsp(target: string, requests: readonly Buffer[], opti
 
 if (process.argv[1]?.endsWith('ocsp-load.ts')) {
   const [url, file, concurrency, seconds] = process.argv.slice(2);
-  const result = await loadOcsp(url!, unpackRequests(readFileSync(file!)).slice(0, Number(process.env.OCSP_LOAD_LIMIT ?? Infinity)), { concurrency: Number(concurrency), seconds: Number(seconds) });
+  // OCSP_LOAD_LIMIT=N sends only the first N requests (a small, surely cached set, for profiling the server).
+  const requests = unpackRequests(readFileSync(file!)).slice(0, Number(process.env.OCSP_LOAD_LIMIT ?? Infinity));
+  const result = await loadOcsp(url!, requests, { concurrency: Number(concurrency), seconds: seconds === 'each' ? 'each' : Number(seconds) });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- ocsp [--seconds 8] [--warmup 20] [--concurrency 16] [--workers 2] [--skip-peer]`: OCSP
+ * `npm run bench -- ocsp [--seconds 8] [--concurrency 16] [--workers 2] [--skip-peer]`: OCSP
  * requests per second, mcms (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator (bench/ocsp-load.ts:
  * keep-alive POSTs of pre-built nonce-less SHA-1 CertID requests, RFC 5019 style) over the same
  * 10,000-certificate inventory of which 1,000 are revoked. openssl binds every interface, so it and
  * the load generator run inside `unshare -n` (../shared/peers/README.md). mcms is warmed up first
- * (its nonce-less answers are signed ahead and cached; openssl signs each one). The line also gives the
+ * (its nonce-less answers are signed ahead and cached; openssl signs each one): every connection
+ * sends every request once. The line also gives the
  * CPU time per request of mcms's processes and of the generator, which shared machines disturb less
  * than the rate.
  */
@@ -41,7 +42,7 @@ function ocspRequest(issuer: Buffer, serialHex: string): Buffer {
 const LOADER = resolve(import.meta.dirname, 'ocsp-load.ts');
 
 /** The load generator in a process of its own, as for the peer (which needs it inside `unshare -n`). */
-function runLoader(url: string, requestsFile: string, concurrency: number, seconds: number): OcspLoad {
+function runLoader(url: string, requestsFile: string, concurrency: number, seconds: number | 'each'): OcspLoad {
   const run = spawnSync(process.execPath, ['--import', 'tsx', LOADER, url, requestsFile, String(concurrency), String(seconds)], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '..') });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   if (run.status !== 0 || !line.startsWith('{')) throw new Error(`load generator failed: ${run.stdout}${run.stderr}`);
@@ -53,7 +54,6 @@ const indexTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14
 export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 8);
   const concurrency = option(args, 'concurrency', 16);
-  const warmup = option(args, 'warmup', 20);
   const workers = option(args, 'workers', 2);
   const skipPeer = args.includes('--skip-peer');
   const dir = tempDir('mcms-bench-ocsp-');
@@ -94,7 +94,8 @@ export async function run(args: string[]): Promise<void> {
     let serverCpuUs: number;
     try {
       // Each worker signs every answer once before it serves it from its cache: 2 × 10,000 RSA signatures.
-      runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, warmup);
+      // Every connection sends every request once, so each worker has seen each request, whatever its share.
+      runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, 'each');
       const cpuBefore = mcms.cpuMs();
       ours = runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, seconds);
       serverCpuUs = ((mcms.cpuMs() - cpuBefore) * 1000) / Math.max(1, ours.ok + ours.failed);

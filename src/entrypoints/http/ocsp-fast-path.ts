@@ -56,9 +56,7 @@ export class OcspFastPath {
   private readonly counts = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
-  private dateSecond = -1;
-  private dateField = '';
-  private readonly heads = new WeakMap<OcspAnswer, { second: number; head: string }>();
+  private readonly messages = new WeakMap<OcspAnswer, { second: number; message: Buffer }>();
   private readonly keepAlive: string;
 
   constructor(private readonly server: Server, private readonly options: OcspFastPathOptions) {
@@ -145,42 +143,32 @@ export class OcspFastPath {
   }
 
   private write(connection: Connection, head: OcspRequestHead, answer: OcspAnswer): void {
-    const { socket } = connection;
     const close = head.close || this.closing;
     const notModified = answer.cache !== null && head.method === 'GET' && head.ifNoneMatch === answer.cache.etag;
-    const status = notModified ? 304 : 200;
-    const fields = `${this.fieldsOf(answer, notModified)}${this.date()}${close ? 'connection: close' : this.keepAlive}\r\n\r\n`;
-    socket.cork();
-    socket.write(fields, 'latin1');
-    if (!notModified) socket.write(answer.der);
-    socket.uncork();
+    connection.socket.write(this.messageOf(answer, { notModified, close }));
     connection.idleSince = Date.now();
-    this.countAnswer(head.method, status);
-    if (close) socket.end();
+    this.countAnswer(head.method, notModified ? 304 : 200);
+    if (close) connection.socket.end();
   }
 
-  /** The status line and fields that depend on the answer and the second only, kept per answer. */
-  private fieldsOf(answer: OcspAnswer, notModified: boolean): string {
+  /**
+   * The whole HTTP message for an answer. The usual one (200, keep-alive) is kept per answer for the
+   * current second (its Date, Expires and max-age change by the second), so a repeated answer is one
+   * write of octets made before. It lives as long as the responder caches the answer: about as many
+   * octets again as the answer itself.
+   */
+  private messageOf(answer: OcspAnswer, options: { notModified: boolean; close: boolean }): Buffer {
     const now = this.options.now();
     const second = Math.floor(now.getTime() / 1000);
-    const kept = notModified ? undefined : this.heads.get(answer);
-    if (kept && kept.second === second) return kept.head;
-    const fields = ocspCacheFields(answer, now);
-    let head = notModified ? 'HTTP/1.1 304 Not Modified\r\n' : `HTTP/1.1 200 OK\r\ncontent-type: ${OCSP_RESPONSE}\r\ncontent-length: ${answer.der.length}\r\n`;
-    for (const [name, value] of Object.entries(fields)) head += `${name}: ${value}\r\n`;
-    head += 'x-content-type-options: nosniff\r\n';
-    if (!notModified) this.heads.set(answer, { second, head });
-    return head;
-  }
-
-  private date(): string {
-    const now = this.options.now();
-    const second = Math.floor(now.getTime() / 1000);
-    if (second !== this.dateSecond) {
-      this.dateSecond = second;
-      this.dateField = `date: ${now.toUTCString()}\r\n`;
-    }
-    return this.dateField;
+    const usual = !options.notModified && !options.close;
+    const kept = usual ? this.messages.get(answer) : undefined;
+    if (kept && kept.second === second) return kept.message;
+    let head = options.notModified ? 'HTTP/1.1 304 Not Modified\r\n' : `HTTP/1.1 200 OK\r\ncontent-type: ${OCSP_RESPONSE}\r\ncontent-length: ${answer.der.length}\r\n`;
+    for (const [name, value] of Object.entries(ocspCacheFields(answer, now))) head += `${name}: ${value}\r\n`;
+    head += `x-content-type-options: nosniff\r\ndate: ${now.toUTCString()}\r\n${options.close ? 'connection: close' : this.keepAlive}\r\n\r\n`;
+    const message = Buffer.concat([Buffer.from(head, 'latin1'), options.notModified ? Buffer.alloc(0) : answer.der]);
+    if (usual) this.messages.set(answer, { second, message });
+    return message;
   }
 
   /** Gives the connection to Node's HTTP server with the octets not used yet (none when `connection` is null). */
