@@ -90,5 +90,23 @@ for (const target of dialectsUnderTest) {
       assert.deepEqual(await store.read.crlState.numbers('ca-x'), { full: 2, delta: 2 });
       assert.equal(await store.read.crlState.find('ca-z'), null);
     });
+
+    it('keeps one signed shard per CA and shard: the first of a number wins, a newer number replaces it', async () => {
+      const shard = (number: number, k: number) => ({
+        kind: 'full' as const, issuerId: 'ca-s', shard: k, number, thisUpdate: new Date(T0), nextUpdate: new Date(T0 + 7 * DAY), coversSeq: number * 10, der: randomBytes(48),
+      });
+      assert.equal(await store.read.crlState.findShard('ca-s', 0), null);
+      const first = shard(3, 0);
+      assert.equal(await store.read.crlState.saveShard(first), true);
+      assert.equal(await store.read.crlState.saveShard(shard(3, 0)), false, 'a second signing of the same number is not stored');
+      assert.equal(await store.read.crlState.saveShard(shard(2, 0)), false, 'nor an older one');
+      assert.deepEqual(await store.read.crlState.findShard('ca-s', 0), first);
+      const other = shard(3, 1);
+      assert.equal(await store.read.crlState.saveShard(other), true);
+      const newer = shard(4, 0);
+      assert.equal(await store.read.crlState.saveShard(newer), true);
+      assert.deepEqual(await store.read.crlState.findShard('ca-s', 0), newer);
+      assert.deepEqual(await store.read.crlState.findShard('ca-s', 1), other);
+    });
   });
 }

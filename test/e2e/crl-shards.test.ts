@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { startHttpServer } from '../../src/entrypoints/http/app.js';
 import type { RunningHttpServer } from '../../src/entrypoints/http/app.js';
@@ -43,7 +43,8 @@ describe('CRL shards over HTTP', () => {
   const dir = tempDir();
 
   before(async () => {
-    ({ instance, server } = await serve({ MCMS_CRL_SHARDS: String(SHARDS) }));
+    // A P-256 CA: ECDSA signatures differ at each signing, so serving the same octets twice shows they were stored.
+    ({ instance, server } = await serve({ MCMS_CRL_SHARDS: String(SHARDS), MCMS_CA_KEY_ALGORITHM: 'p-256' }));
     writeFileSync(dir.file('chain.pem'), (await instance.mcms.ca.show(instance.mcms.localPrincipal())).chain.map((der) => toPem('CERTIFICATE', der)).join(''));
   });
   after(async () => {
@@ -99,6 +100,19 @@ describe('CRL shards over HTTP', () => {
       assert.equal((await fetch(`${server.url}${path}`, { headers: { 'if-none-match': etag } })).status, 304);
     }
     assert.equal((await fetch(`${server.url}/crl/issuing-s${SHARDS}.crl`)).status, 404, 'no shard beyond N');
+
+    // Each shard was signed once and stored: another server (a worker with an empty cache) serves the same octets.
+    const other = await startHttpServer(mcms, { logger: pino({ level: 'silent' }) });
+    try {
+      for (let k = 0; k < SHARDS; k++) {
+        const again = Buffer.from(await (await fetch(`${other.url}/crl/issuing-s${k}.crl`)).arrayBuffer());
+        assert.deepEqual(again, readFileSync(dir.file(`s${k}.crl`)), `shard ${k} served from the store`);
+        const stored = await mcms.crl.shard('issuing', k);
+        assert.deepEqual(stored.der, again);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 

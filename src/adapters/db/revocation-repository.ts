@@ -115,4 +115,23 @@ export class KyselyCrlStateRepository implements CrlStateRepository {
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) > 0;
   }
+
+  async findShard(issuerId: string, shard: number): Promise<PublishedCrl | null> {
+    const row = await this.db.selectFrom('crl_shards').selectAll().where('issuer_id', '=', issuerId).where('shard', '=', shard).executeTakeFirst();
+    if (!row) return null;
+    return {
+      kind: 'full', issuerId, shard, number: Number(row.crl_number), thisUpdate: dateFrom(row.this_update), nextUpdate: dateFrom(row.next_update),
+      coversSeq: Number(row.covers_seq), der: Buffer.from(row.der),
+    };
+  }
+
+  async saveShard(crl: PublishedCrl & { shard: number }): Promise<boolean> {
+    const values = {
+      crl_number: crl.number, this_update: instant(crl.thisUpdate), next_update: instant(crl.nextUpdate), covers_seq: crl.coversSeq, der: crl.der,
+    };
+    const result = await this.db.insertInto('crl_shards').values({ issuer_id: crl.issuerId, shard: crl.shard, ...values })
+      .onConflict((oc) => oc.columns(['issuer_id', 'shard']).doUpdateSet(values).where('crl_shards.crl_number', '<', crl.number))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
 }

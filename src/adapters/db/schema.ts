@@ -348,6 +348,16 @@ export interface RevocationsTable {
 }
 
 /** Per issuing CA: the shared cRLNumber sequence and the last complete and delta CRLs. */
+export interface CrlShardTable {
+  issuer_id: string;
+  shard: number;
+  crl_number: number;
+  this_update: Instant;
+  next_update: Instant;
+  covers_seq: number;
+  der: Buffer;
+}
+
 export interface CrlStateTable {
   issuer_id: string;
   crl_number: number;
@@ -406,6 +416,7 @@ export interface Database {
   monitored_certificates: MonitoredCertificatesTable;
   revocations: RevocationsTable;
   crl_state: CrlStateTable;
+  crl_shards: CrlShardTable;
   expiry_scans: ExpiryScansTable;
 }
 

@@ -24,4 +24,8 @@ export interface CrlStateRepository {
   nextNumber(issuerId: string): Promise<number>;
   /** Stores a signed CRL unless a newer one of the same kind is stored already; true if stored. */
   save(crl: PublishedCrl): Promise<boolean>;
+  /** The stored shard `shard` of the CA's CRL (the newest signed), or null. */
+  findShard(issuerId: string, shard: number): Promise<PublishedCrl | null>;
+  /** Stores a signed shard unless one of the same or a newer cRLNumber is stored already; true if stored. */
+  saveShard(crl: PublishedCrl & { shard: number }): Promise<boolean>;
 }

@@ -189,9 +189,10 @@ export async function currentCrl(deps: CrlDeps, issuerId: string, kind: CrlKind)
 
 /**
  * Shard `shard` of a CA's CRL (see the header), cut from its current complete CRL; unknown when the CA
- * has no shards or the shard is out of range. Not stored: it follows from the complete CRL, so a new
- * complete CRL (crl-refresh, `mcms crl generate`) is a new set of shards, and the HTTP edge keeps the
- * one it signed until the complete CRL's number moves.
+ * has no shards or the shard is out of range. A new complete CRL (crl-refresh, `mcms crl generate`)
+ * makes a new set of shards. Each is signed once, by whichever worker or node is asked for it first,
+ * and stored; everyone then serves the stored octets (with an ECDSA CA two signings would differ, and
+ * a relying party would see the same CRL under two ETags).
  */
 export async function currentShardCrl(deps: CrlDeps, issuerId: string, shard: number): Promise<PublishedCrl> {
   if (deps.settings.shards <= 1 || !Number.isInteger(shard) || shard < 0 || shard >= deps.settings.shards) {
@@ -199,7 +200,13 @@ export async function currentShardCrl(deps: CrlDeps, issuerId: string, shard: nu
   }
   const authority = await authorityFor(deps, issuerId);
   const full = await currentCrl(deps, issuerId, 'full');
-  return buildCrl(deps, authority, { kind: 'full', number: full.number, base: null, coversSeq: full.coversSeq, now: full.thisUpdate, shard });
+  const stored = await deps.uow.read.crlState.findShard(issuerId, shard);
+  if (stored?.number === full.number) return stored;
+  const built = await buildCrl(deps, authority, { kind: 'full', number: full.number, base: null, coversSeq: full.coversSeq, now: full.thisUpdate, shard });
+  if (await deps.uow.transaction((tx) => tx.crlState.saveShard({ ...built, shard }))) return built;
+  // Another worker stored its signing of this shard first: serve that one.
+  const winner = await deps.uow.read.crlState.findShard(issuerId, shard);
+  return winner?.number === full.number ? winner : built;
 }
 
 /** The published CRL numbers, for an edge cache that asks "has it changed?" before reading the DER. */
