@@ -1,14 +1,14 @@
 /**
- * `npm run bench -- ocsp [--seconds 8] [--concurrency 16] [--workers 2] [--skip-peer]`: OCSP
- * requests per second, mcms (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator (bench/ocsp-load.ts:
- * keep-alive POSTs of pre-built nonce-less SHA-1 CertID requests, RFC 5019 style) over the same
- * 10,000-certificate inventory of which 1,000 are revoked. openssl binds every interface, so it and
- * the load generator run inside `unshare -n` (../shared/peers/README.md). mcms is warmed up first
- * (its nonce-less answers are signed ahead and cached; openssl signs each one): every connection
- * sends every request once. The line also gives the
- * CPU time per request of mcms's processes and of the generator, which shared machines disturb less
- * than the rate.
- */
+ * `npm run bench -- ocsp [--seconds 8] [--concurrency 16] [--workers 2] [--skip-peer]`: OCSP requests
+ * per second, mcms (`serve --workers 2`) against `openssl ocsp -multi 2`, with one load generator
+ * (bench/ocsp-load.c, compiled here with `cc -O2`: keep-alive POSTs of pre-built nonce-less SHA-1 CertID
+ * requests, RFC 5019 style, one in flight per connection, every answer checked) over the same
+ * 10,000-certificate inventory of which 1,000 are revoked. openssl binds every interface, so it and the
+ * load generator run inside `unshare -n` (../shared/peers/README.md). mcms is warmed up first (its
+ * nonce-less answers are signed ahead and cached; openssl signs each one): every connection sends every
+ * request once. The line also gives the CPU time per request of mcms's processes and of the generator,
+ * which a shared machine disturbs less than the rate. The generator is in C because in Node it cost
+ * the machine about as much per answer as mcms did. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,6 @@ import { integer, nullValue, octetString, oid, readBitString, readCertificate, r
 import { tempDir } from '../test/support/openssl.js';
 import { seedCertificates } from './inventory-seed.js';
 import { startMcms } from './mcms-server.js';
-import { type OcspLoad, packRequests } from './ocsp-load.js';
 import { freePort } from './scep-peers.js';
 
 const TOTAL = 10_000;
@@ -39,11 +38,32 @@ function ocspRequest(issuer: Buffer, serialHex: string): Buffer {
   return seq(seq(seq(seq(certId))));
 }
 
-const LOADER = resolve(import.meta.dirname, 'ocsp-load.ts');
+/** What the load generator (bench/ocsp-load.c) prints. */
+interface OcspLoad {
+  ok: number;
+  failed: number;
+  firstError: string | null;
+  seconds: number;
+  perSecond: number;
+  /** CPU time (user + system) the generator itself used per answer, in microseconds. */
+  cpuUsPerRequest: number;
+}
+
+/** The DER requests, each prefixed by its length in two octets: the generator's input. */
+function packRequests(requests: readonly Buffer[]): Buffer {
+  return Buffer.concat(requests.flatMap((r) => [Buffer.from([r.length >> 8, r.length & 0xff]), r]));
+}
+
+/** Compiles the load generator into `dir` (cc is on every machine the benchmarks run on). */
+function buildLoader(dir: string): string {
+  const binary = join(dir, 'ocsp-load');
+  execFileSync('cc', ['-O2', '-o', binary, resolve(import.meta.dirname, 'ocsp-load.c')], { stdio: 'inherit' });
+  return binary;
+}
 
 /** The load generator in a process of its own, as for the peer (which needs it inside `unshare -n`). */
-function runLoader(url: string, requestsFile: string, concurrency: number, seconds: number | 'each'): OcspLoad {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', LOADER, url, requestsFile, String(concurrency), String(seconds)], { encoding: 'utf8', cwd: resolve(import.meta.dirname, '..') });
+function runLoader(loader: string, url: string, requestsFile: string, concurrency: number, seconds: number | 'each'): OcspLoad {
+  const run = spawnSync(loader, [url, requestsFile, String(concurrency), String(seconds)], { encoding: 'utf8' });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   if (run.status !== 0 || !line.startsWith('{')) throw new Error(`load generator failed: ${run.stdout}${run.stderr}`);
   return JSON.parse(line) as OcspLoad;
@@ -59,6 +79,7 @@ export async function run(args: string[]): Promise<void> {
   const dir = tempDir('mcms-bench-ocsp-');
   const dataDir = join(dir.path, 'data');
   try {
+    const loader = buildLoader(dir.path);
     // 1. An mcms with one real certificate, then 9,999 copies with fresh serials, 1,000 of them revoked.
     const first = await startMcms({ dataDir, init: true });
     const token = first.adminToken!;
@@ -95,9 +116,9 @@ export async function run(args: string[]): Promise<void> {
     try {
       // Each worker signs every answer once before it serves it from its cache: 2 × 10,000 RSA signatures.
       // Every connection sends every request once, so each worker has seen each request, whatever its share.
-      runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, 'each');
+      runLoader(loader, `${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, 'each');
       const cpuBefore = mcms.cpuMs();
-      ours = runLoader(`${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, seconds);
+      ours = runLoader(loader, `${mcms.origin}/ocsp`, join(dir.path, 'requests.bin'), concurrency, seconds);
       serverCpuUs = ((mcms.cpuMs() - cpuBefore) * 1000) / Math.max(1, ours.ok + ours.failed);
     } finally {
       await mcms.stop();
@@ -124,7 +145,7 @@ export async function run(args: string[]): Promise<void> {
       `openssl ocsp -index ${dir.path}/index.txt -port ${port} -rsigner ${dir.path}/resp.pem -rkey ${dir.path}/resp.key -CA ${dir.path}/issuing.pem -multi 2 -ignore_err >${dir.path}/peer.log 2>&1 &`,
       'peer=$!',
       'sleep 1',
-      `${process.execPath} --import tsx ${LOADER} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
+      `${loader} http://127.0.0.1:${port}/ ${dir.path}/requests.bin ${concurrency} ${seconds}`,
       // openssl ocsp -multi moves into a process group of its own and its workers ignore SIGTERM:
       // kill that group, then this session's.
       'kill -9 -$peer',

@@ -22,8 +22,8 @@ import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
 import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
 import { expiryScans as postgresExpiryScans } from './postgres/0008-expiry-scans.js';
 import { expiryScans as sqliteExpiryScans } from './sqlite/0008-expiry-scans.js';
-import { crlShards as postgresCrlShards } from './postgres/0009-crl-shards.js';
-import { crlShards as sqliteCrlShards } from './sqlite/0009-crl-shards.js';
+import { crlShards as postgresCrlShards } from './postgres/0010-crl-shards.js';
+import { crlShards as sqliteCrlShards } from './sqlite/0010-crl-shards.js';
 
 const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
   sqlite: {
@@ -36,7 +36,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0007-directory': sqliteDirectory,
     '0008-expiry': sqliteExpiry,
     '0008-expiry-scans': sqliteExpiryScans,
-    '0009-crl-shards': sqliteCrlShards,
+    '0010-crl-shards': sqliteCrlShards,
   },
   postgres: {
     '0001-initial': postgresInitial,
@@ -48,7 +48,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0007-directory': postgresDirectory,
     '0008-expiry': postgresExpiry,
     '0008-expiry-scans': postgresExpiryScans,
-    '0009-crl-shards': postgresCrlShards,
+    '0010-crl-shards': postgresCrlShards,
   },
 };
 

@@ -1,8 +1,8 @@
 /**
- * PostgreSQL schema, version 9: `crl_shards` keeps the signed shard CRLs (`crl.shards` > 1), one row per
+ * PostgreSQL schema, version 10: `crl_shards` keeps the signed shard CRLs (`crl.shards` > 1), one row per
  * CA and shard, replaced only by a shard of a newer complete CRL: every worker and node serves the
  * octets the first of them signed, under one ETag, and nobody signs a shard twice. Mirrored by
- * migrations/sqlite/0009-crl-shards.ts. Never edit a released migration.
+ * migrations/sqlite/0010-crl-shards.ts. Never edit a released migration.
  */
 import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
