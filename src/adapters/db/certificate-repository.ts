@@ -1,7 +1,7 @@
 /**
  * The certificate inventory. Every filter the domain offers maps onto an indexed column (see the
- * migrations: subscriber, device, profile, issuer and status each paired with seq; status + not_after;
- * not_after), and listing walks seq downwards (newest first) with a keyset cursor, so a page costs the
+ * migrations: subscriber, device, profile and status each paired with seq; status + not_after, as
+ * notAfter is only ever asked for of valid certificates), and listing walks seq downwards (newest first) with a keyset cursor, so a page costs the
  * same at row ten and at row ten million. The SANs are kept twice: as a JSON array on the row (the
  * record as issued, in order) and one row each in certificate_emails, the index a search by address
  * will use. The serial (and the DER's fingerprint) are unique by index.
