@@ -4,11 +4,12 @@
  * key keeps a second insert of the same pair out; an index on approval_id finds the transaction an
  * operator's decision releases.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type {
   EnrollmentErrorCode, ScepTransaction, ScepTransactionRepository, ScepTransactionStatus,
 } from '../../domain/enrollment/index.js';
 import { DomainError } from '../../domain/errors.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Database, ScepTransactionsTable } from './schema.js';
 import { dateFrom, instant } from './schema.js';
 
@@ -28,6 +29,27 @@ function transactionFrom(row: Selectable<ScepTransactionsTable>): ScepTransactio
   };
 }
 
+type TransactionRow = Selectable<ScepTransactionsTable>;
+
+const INSERT = new PreparedQuery<Insertable<ScepTransactionsTable>, never>((db, p) => db.insertInto('scep_transactions').values({
+  transaction_id: p.transaction_id,
+  requester_key_hash: p.requester_key_hash,
+  profile: p.profile,
+  subscriber_id: p.subscriber_id,
+  device_id: p.device_id,
+  status: p.status,
+  csr: p.csr,
+  certificate_serial: p.certificate_serial,
+  approval_id: p.approval_id,
+  created_at: p.created_at,
+  updated_at: p.updated_at,
+}).onConflict((oc) => oc.columns(['transaction_id', 'requester_key_hash']).doNothing()));
+
+const FIND = new PreparedQuery<{ transactionId: string; requesterKeyHash: string }, TransactionRow>((db, p) => db.selectFrom('scep_transactions')
+  .selectAll()
+  .where('transaction_id', '=', p.transactionId)
+  .where('requester_key_hash', '=', p.requesterKeyHash));
+
 export class KyselyScepTransactionRepository implements ScepTransactionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -37,7 +59,7 @@ export class KyselyScepTransactionRepository implements ScepTransactionRepositor
    * the first to commit and then inserts nothing.
    */
   async insert(transaction: ScepTransaction): Promise<void> {
-    const result = await this.db.insertInto('scep_transactions').values({
+    const result = await INSERT.execute(this.db, {
       transaction_id: transaction.transactionId,
       requester_key_hash: transaction.requesterKeyHash,
       profile: transaction.profile,
@@ -49,17 +71,14 @@ export class KyselyScepTransactionRepository implements ScepTransactionRepositor
       approval_id: transaction.approvalId,
       created_at: instant(transaction.createdAt),
       updated_at: instant(transaction.updatedAt),
-    }).onConflict((oc) => oc.columns(['transaction_id', 'requester_key_hash']).doNothing()).executeTakeFirst();
-    if (result.numInsertedOrUpdatedRows !== 1n) {
+    });
+    if (result.numAffectedRows !== 1n) {
       throw new DomainError<EnrollmentErrorCode>('scep.transaction-exists', `SCEP transaction ${transaction.transactionId} exists for this key`);
     }
   }
 
   async find(transactionId: string, requesterKeyHash: string): Promise<ScepTransaction | null> {
-    const row = await this.db.selectFrom('scep_transactions').selectAll()
-      .where('transaction_id', '=', transactionId)
-      .where('requester_key_hash', '=', requesterKeyHash)
-      .executeTakeFirst();
+    const row = await FIND.takeFirst(this.db, { transactionId, requesterKeyHash });
     return row ? transactionFrom(row) : null;
   }
 
