@@ -138,7 +138,6 @@ describe('migrations', () => {
           'unique index certificates_serial_key on certificates (serial)',
           'index certificates_subscriber_idx on certificates (subscriber_id, seq)',
           'index certificates_status_not_after_idx on certificates (status, not_after)',
-          'index certificates_not_after_idx on certificates (not_after)',
           'index certificates_profile_idx on certificates (profile, seq)',
           'unique index operators_token_hash_key on operators (token_hash)',
           'unique index approval_requests_id_key on approval_requests (id)',

@@ -5,9 +5,10 @@
  * holds the database's write lock (BEGIN IMMEDIATE, see sqlite-database.ts). Both operations refuse to
  * run outside a transaction, where a lock would end with the statement.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { AuditHead, AuditRecord, AuditRepository } from '../../domain/audit/index.js';
 import { canonicalJson } from '../../domain/audit/index.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { AuditEventsTable, Database, Dialect } from './schema.js';
 import { dateFrom, instant } from './schema.js';
 
@@ -24,6 +25,19 @@ function recordFrom(row: Selectable<AuditEventsTable>): AuditRecord {
   };
 }
 
+const HEAD = new PreparedQuery((db, _: Record<string, never>) => db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1));
+const LOCK_HEAD = new PreparedQuery((db, _: Record<string, never>) => db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate());
+
+const INSERT_EVENT = new PreparedQuery<Insertable<AuditEventsTable>, never>((db, p) => db.insertInto('audit_events').values({
+  seq: p.seq, at: p.at, actor: p.actor, action: p.action, target: p.target, details: p.details, prev_hash: p.prev_hash, hash: p.hash,
+}));
+
+const MOVE_HEAD = new PreparedQuery((db, p: { seq: number; hash: string; prevSeq: number; prevHash: string }) => db.updateTable('audit_head')
+  .set({ seq: p.seq, hash: p.hash })
+  .where('id', '=', 1)
+  .where('seq', '=', p.prevSeq)
+  .where('hash', '=', p.prevHash));
+
 export class KyselyAuditRepository implements AuditRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -32,20 +46,21 @@ export class KyselyAuditRepository implements AuditRepository {
 
   async lockHead(): Promise<AuditHead> {
     this.requireTransaction('lockHead');
-    const query = this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
-    const row = await (this.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+    const row = await (this.dialect === 'postgres' ? LOCK_HEAD : HEAD).takeFirst(this.db, {});
+    if (!row) throw new Error('the audit head row is missing');
     return { seq: Number(row.seq), hash: row.hash };
   }
 
   async head(): Promise<AuditHead> {
-    const row = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await HEAD.takeFirst(this.db, {});
+    if (!row) throw new Error('the audit head row is missing');
     return { seq: Number(row.seq), hash: row.hash };
   }
 
   /** Moves the head only from the record's predecessor: an append without the lock fails, it never forks. */
   async append(record: AuditRecord): Promise<void> {
     this.requireTransaction('append');
-    await this.db.insertInto('audit_events').values({
+    await INSERT_EVENT.execute(this.db, {
       seq: record.seq,
       at: instant(record.at),
       actor: record.actor,
@@ -56,14 +71,9 @@ export class KyselyAuditRepository implements AuditRepository {
       details: canonicalJson(record.details),
       prev_hash: record.prevHash,
       hash: record.hash,
-    }).execute();
-    const moved = await this.db.updateTable('audit_head')
-      .set({ seq: record.seq, hash: record.hash })
-      .where('id', '=', 1)
-      .where('seq', '=', record.seq - 1)
-      .where('hash', '=', record.prevHash)
-      .executeTakeFirst();
-    if (moved.numUpdatedRows !== 1n) {
+    });
+    const moved = await MOVE_HEAD.execute(this.db, { seq: record.seq, hash: record.hash, prevSeq: record.seq - 1, prevHash: record.prevHash });
+    if (moved.numAffectedRows !== 1n) {
       throw new Error(`audit record ${record.seq} does not follow the head: call lockHead in the same transaction`);
     }
   }

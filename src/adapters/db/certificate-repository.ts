@@ -1,12 +1,12 @@
 /**
  * The certificate inventory. Every filter the domain offers maps onto an indexed column (see the
- * migrations: subscriber, device, profile, issuer and status each paired with seq; status + not_after;
- * not_after), and listing walks seq downwards (newest first) with a keyset cursor, so a page costs the
+ * migrations: subscriber, device, profile and status each paired with seq; status + not_after, as
+ * notAfter is only ever asked for of valid certificates), and listing walks seq downwards (newest first) with a keyset cursor, so a page costs the
  * same at row ten and at row ten million. The SANs are kept twice: as a JSON array on the row (the
  * record as issued, in order) and one row each in certificate_emails, the index a search by address
  * will use. The serial (and the DER's fingerprint) are unique by index.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import type {
   CertificateFilter, CertificateRecord, CertificateRepository, CertificateStatus, InventoryErrorCode,
@@ -14,6 +14,7 @@ import type {
 import type { Page, PageRequest, PagingErrorCode } from '../../domain/unit-of-work.js';
 import { atomically } from './atomic-write.js';
 import { pageOf, readPageRequest } from './page-cursor.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { CertificatesTable, Database } from './schema.js';
 import { dateFrom, instant } from './schema.js';
 import type { UniqueKey } from './unique-violation.js';
@@ -22,6 +23,12 @@ import { violatesUnique } from './unique-violation.js';
 const SERIAL: UniqueKey = { index: 'certificates_serial_key', table: 'certificates', columns: ['serial'] };
 /** The same DER twice has the same serial; whichever index SQLite checks first, it is the serial that is taken. */
 const FINGERPRINT: UniqueKey = { index: 'certificates_fingerprint_key', table: 'certificates', columns: ['fingerprint'] };
+
+const INSERT = new PreparedQuery<Insertable<CertificatesTable>, { seq: number }>((db, p) => db.insertInto('certificates').values({
+  serial: p.serial, issuer_id: p.issuer_id, subject: p.subject, emails: p.emails, not_before: p.not_before, not_after: p.not_after,
+  profile: p.profile, status: p.status, revoked_at: p.revoked_at, revocation_reason: p.revocation_reason, subscriber_id: p.subscriber_id,
+  device_id: p.device_id, fingerprint: p.fingerprint, public_key_hash: p.public_key_hash, der: p.der, created_at: p.created_at,
+}).returning('seq'));
 
 function recordFrom(row: Selectable<CertificatesTable>): CertificateRecord {
   return {
@@ -50,7 +57,7 @@ export class KyselyCertificateRepository implements CertificateRepository {
   async insert(record: CertificateRecord): Promise<void> {
     try {
       await atomically(this.db, async (db) => {
-        const { seq } = await db.insertInto('certificates').values({
+        const inserted = await INSERT.takeFirst(db, {
           serial: record.serial,
           issuer_id: record.issuerId,
           subject: record.subject,
@@ -67,7 +74,8 @@ export class KyselyCertificateRepository implements CertificateRepository {
           public_key_hash: record.publicKeyHash,
           der: record.der,
           created_at: instant(record.createdAt),
-        }).returning('seq').executeTakeFirstOrThrow();
+        });
+        const seq = inserted!.seq;
         const addresses = [...new Set(record.emails.map((e) => e.toLowerCase()))];
         if (addresses.length > 0) {
           await db.insertInto('certificate_emails')

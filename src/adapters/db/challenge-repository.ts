@@ -7,6 +7,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Challenge, ChallengeRepository, ChallengeStatus } from '../../domain/enrollment/index.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { ChallengesTable, Database } from './schema.js';
 import { dateFrom, instant } from './schema.js';
 
@@ -25,6 +26,15 @@ function challengeFrom(row: Selectable<ChallengesTable>): Challenge {
     usedAt: row.used_at === null ? null : dateFrom(row.used_at),
   };
 }
+
+const FIND_BY_ID = new PreparedQuery<{ id: string }, Selectable<ChallengesTable>>((db, p) => db.selectFrom('challenges')
+  .selectAll()
+  .where('id', '=', p.id));
+
+const CONSUME = new PreparedQuery<{ id: string; at: string }, never>((db, p) => db.updateTable('challenges')
+  .set({ status: 'used' satisfies ChallengeStatus, used_at: p.at })
+  .where('id', '=', p.id)
+  .where('status', '=', 'open' satisfies ChallengeStatus));
 
 export class KyselyChallengeRepository implements ChallengeRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -46,7 +56,7 @@ export class KyselyChallengeRepository implements ChallengeRepository {
   }
 
   async findById(id: string): Promise<Challenge | null> {
-    const row = await this.db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await FIND_BY_ID.takeFirst(this.db, { id });
     return row ? challengeFrom(row) : null;
   }
 
@@ -71,12 +81,8 @@ export class KyselyChallengeRepository implements ChallengeRepository {
   }
 
   async consume(id: string, at: Date): Promise<boolean> {
-    const result = await this.db.updateTable('challenges')
-      .set({ status: 'used' satisfies ChallengeStatus, used_at: instant(at) })
-      .where('id', '=', id)
-      .where('status', '=', 'open' satisfies ChallengeStatus)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const result = await CONSUME.execute(this.db, { id, at: instant(at) });
+    return result.numAffectedRows === 1n;
   }
 
   /** Both filters given: the open challenges of that device of that person. Neither is refused. */

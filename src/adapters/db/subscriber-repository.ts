@@ -9,6 +9,7 @@ import type { Mailbox, Subscriber, SubscriberErrorCode, SubscriberRepository } f
 import type { Page, PageRequest, PagingErrorCode } from '../../domain/unit-of-work.js';
 import { atomically } from './atomic-write.js';
 import { pageOf, readPageRequest } from './page-cursor.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Database, SubscribersTable } from './schema.js';
 import { dateFrom, flag, flagFrom, instant } from './schema.js';
 import type { UniqueKey } from './unique-violation.js';
@@ -19,6 +20,13 @@ const MAILBOX_ADDRESS: UniqueKey = { index: 'mailboxes_pkey', table: 'mailboxes'
 const INVALID_CURSOR: PagingErrorCode = 'page.invalid-cursor';
 
 type SubscriberRow = Pick<Selectable<SubscribersTable>, 'seq' | 'id' | 'display_name' | 'status' | 'created_at'>;
+
+/** One person with their mailboxes in order, in one statement: a row per mailbox (one with nulls if none). */
+const FIND_BY_ID = new PreparedQuery((db, p: { id: string }) => db.selectFrom('subscribers')
+  .leftJoin('mailboxes', 'mailboxes.subscriber_id', 'subscribers.id')
+  .select(['subscribers.id', 'subscribers.display_name', 'subscribers.status', 'subscribers.created_at', 'mailboxes.address', 'mailboxes.is_primary'])
+  .where('subscribers.id', '=', p.id)
+  .orderBy('mailboxes.position'));
 
 export class KyselySubscriberRepository implements SubscriberRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -46,11 +54,16 @@ export class KyselySubscriberRepository implements SubscriberRepository {
   }
 
   async findById(id: string): Promise<Subscriber | null> {
-    const row = await this.db.selectFrom('subscribers')
-      .select(['seq', 'id', 'display_name', 'status', 'created_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? (await this.withMailboxes([row]))[0] ?? null : null;
+    const { rows } = await FIND_BY_ID.execute(this.db, { id });
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      displayName: row.display_name,
+      status: row.status as Subscriber['status'],
+      mailboxes: rows.flatMap((m) => (m.address === null ? [] : [{ address: m.address, primary: flagFrom(m.is_primary!) }])),
+      createdAt: dateFrom(row.created_at),
+    };
   }
 
   async findByMailbox(address: string): Promise<Subscriber | null> {

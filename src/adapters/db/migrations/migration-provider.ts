@@ -22,6 +22,8 @@ import { directory as sqliteDirectory } from './sqlite/0007-directory.js';
 import { expiry as sqliteExpiry } from './sqlite/0008-expiry.js';
 import { expiryScans as postgresExpiryScans } from './postgres/0008-expiry-scans.js';
 import { expiryScans as sqliteExpiryScans } from './sqlite/0008-expiry-scans.js';
+import { inventoryIndexes as postgresInventoryIndexes } from './postgres/0009-inventory-indexes.js';
+import { inventoryIndexes as sqliteInventoryIndexes } from './sqlite/0009-inventory-indexes.js';
 import { crlShards as postgresCrlShards } from './postgres/0010-crl-shards.js';
 import { crlShards as sqliteCrlShards } from './sqlite/0010-crl-shards.js';
 
@@ -36,6 +38,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0007-directory': sqliteDirectory,
     '0008-expiry': sqliteExpiry,
     '0008-expiry-scans': sqliteExpiryScans,
+    '0009-inventory-indexes': sqliteInventoryIndexes,
     '0010-crl-shards': sqliteCrlShards,
   },
   postgres: {
@@ -48,6 +51,7 @@ const MIGRATIONS: Record<Dialect, Record<string, Migration>> = {
     '0007-directory': postgresDirectory,
     '0008-expiry': postgresExpiry,
     '0008-expiry-scans': postgresExpiryScans,
+    '0009-inventory-indexes': postgresInventoryIndexes,
     '0010-crl-shards': postgresCrlShards,
   },
 };
