@@ -61,8 +61,10 @@ export async function startMcms(options: McmsServeOptions): Promise<McmsServer> 
   const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
     ...(options.workers ? ['--workers', String(options.workers)] : [])];
   // The database and master key come from the data directory, never from the caller's environment.
+  // The escrow key pool is off: after start every worker would fill it in the background (RSA key
+  // generation, seconds of CPU), during the measurement; neither SCEP nor OCSP takes keys from it.
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, MCMS_LOG_LEVEL: 'warn', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MCMS_LOG_LEVEL: 'warn', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '', MCMS_ESCROW_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => { output += d.toString(); });

@@ -3,7 +3,7 @@
  * POSTs pre-built DER requests (application/ocsp-request) over CONCURRENCY keep-alive connections, one
  * request in flight on each (no pipelining), and counts answers that are HTTP 200 carrying a successful
  * OCSPResponse. A server that closes after an answer (or sends `Connection: close`) gets a new
- * connection. One thread, epoll, non-blocking sockets: the generator should cost the machine little
+ * connection. Connections open one after another (each once the one before has its first answer). One thread, epoll, non-blocking sockets: the generator should cost the machine little
  * next to the servers it measures (its CPU time per answer is part of its output).
  *
  *   ocsp-load URL REQUESTS CONCURRENCY SECONDS|each   -> one JSON line on stdout
@@ -36,6 +36,7 @@ typedef struct {
 typedef struct {
   int fd;
   int connected;
+  int answered; /* has had an answer (then the next connection of the ramp-up opens) */
   int in_flight;
   long sent;
   long offset;
@@ -53,6 +54,9 @@ static long next_request;
 static long ok_count, failed_count;
 static char first_error[160];
 static int epoll_fd;
+static conn_t *conns;
+static int concurrency;
+static int opened; /* connections started so far (ramp-up) */
 
 static double now_s(void) {
   struct timespec ts;
@@ -193,6 +197,12 @@ static void readable(conn_t *c) {
       fail("not a successful OCSPResponse");
     }
     c->in_flight = 0;
+    if (!c->answered) {
+      c->answered = 1;
+      /* Ramp-up: the next connection opens once this one has an answer, so that connections arrive one
+       * by one (as clients do) and a server's load balancing sees them apart, not as one burst. */
+      if (opened < concurrency) open_conn(&conns[opened++]);
+    }
     memmove(c->buf, c->buf + total, c->len - total);
     c->len -= total;
     if (close_after) {
@@ -250,22 +260,23 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ocsp-load: cannot read requests from %s\n", argv[2]);
     return 66;
   }
-  int concurrency = atoi(argv[3]);
+  concurrency = atoi(argv[3]);
   each_mode = strcmp(argv[4], "each") == 0;
   double started = now_s();
   deadline = each_mode ? 1e300 : started + atof(argv[4]);
   epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  conn_t *conns = calloc((size_t)concurrency, sizeof *conns);
+  conns = calloc((size_t)concurrency, sizeof *conns);
   for (int i = 0; i < concurrency; i++) {
     conns[i].fd = -1;
     conns[i].offset = (long)i * wire_count / concurrency;
-    open_conn(&conns[i]);
   }
+  open_conn(&conns[opened++]);
   struct epoll_event events[256];
   for (;;) {
     int open_count = 0;
     for (int i = 0; i < concurrency; i++) open_count += conns[i].fd >= 0;
-    if (open_count == 0) break;
+    if (open_count == 0 && (opened == concurrency || finished(&conns[opened - 1]))) break;
+    if (open_count == 0) open_conn(&conns[opened++]); /* the ramp-up stalled on a failed connection */
     int n = epoll_wait(epoll_fd, events, 256, 100);
     for (int i = 0; i < n; i++) {
       conn_t *c = events[i].data.ptr;

@@ -14,7 +14,9 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { OcspAnswer } from '../../domain/revocation/index.js';
-import { INTERNAL, MALFORMED, MAX_OCSP_REQUEST, OCSP_REQUEST, OCSP_RESPONSE, ocspCacheFields, requestFromPath } from './ocsp.js';
+import {
+  INTERNAL, MALFORMED, MAX_OCSP_REQUEST, OCSP_MAX_AGE_S, OCSP_REQUEST, OCSP_RESPONSE, ocspCacheFields, requestFromPath,
+} from './ocsp.js';
 import type { OcspRequestHead } from './ocsp-request-head.js';
 import { MAX_FAST_HEAD, readOcspRequestHead } from './ocsp-request-head.js';
 
@@ -56,7 +58,8 @@ export class OcspFastPath {
   private readonly counts = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
-  private readonly messages = new WeakMap<OcspAnswer, { second: number; message: Buffer }>();
+  private readonly answerParts = new WeakMap<OcspAnswer, Buffer>();
+  private prefix = { second: -1, octets: Buffer.alloc(0) };
   private readonly keepAlive: string;
 
   constructor(private readonly server: Server, private readonly options: OcspFastPathOptions) {
@@ -143,32 +146,58 @@ export class OcspFastPath {
   }
 
   private write(connection: Connection, head: OcspRequestHead, answer: OcspAnswer): void {
+    const { socket } = connection;
     const close = head.close || this.closing;
     const notModified = answer.cache !== null && head.method === 'GET' && head.ifNoneMatch === answer.cache.etag;
-    connection.socket.write(this.messageOf(answer, { notModified, close }));
+    const now = this.options.now();
+    if (!close && !notModified && answer.cache && answer.cache.nextUpdate.getTime() - now.getTime() >= OCSP_MAX_AGE_S * 1000) {
+      socket.cork();
+      socket.write(this.secondPrefix(answer, now));
+      socket.write(this.answerPart(answer));
+      socket.uncork();
+    } else {
+      socket.write(this.wholeMessage(answer, now, { notModified, close }));
+    }
     connection.idleSince = Date.now();
     this.countAnswer(head.method, notModified ? 304 : 200);
-    if (close) connection.socket.end();
+    if (close) socket.end();
   }
 
-  /**
-   * The whole HTTP message for an answer. The usual one (200, keep-alive) is kept per answer for the
-   * current second (its Date, Expires and max-age change by the second), so a repeated answer is one
-   * write of octets made before. It lives as long as the responder caches the answer: about as many
-   * octets again as the answer itself.
+  /*
+   * The usual answer (200, keep-alive, the full max-age) is written as two parts made before, with no
+   * copy: the status line and the fields that change by the second (Date, Expires, Cache-Control), one
+   * for every answer in that second; then the answer's own fields and its DER, made once per answer and
+   * kept as long as the responder caches it (about as many octets again as the answer).
    */
-  private messageOf(answer: OcspAnswer, options: { notModified: boolean; close: boolean }): Buffer {
-    const now = this.options.now();
+  private secondPrefix(answer: OcspAnswer, now: Date): Buffer {
     const second = Math.floor(now.getTime() / 1000);
-    const usual = !options.notModified && !options.close;
-    const kept = usual ? this.messages.get(answer) : undefined;
-    if (kept && kept.second === second) return kept.message;
+    if (second !== this.prefix.second) {
+      const fields = ocspCacheFields(answer, now);
+      this.prefix = {
+        second,
+        octets: Buffer.from(`HTTP/1.1 200 OK\r\ndate: ${now.toUTCString()}\r\nexpires: ${fields.expires}\r\ncache-control: ${fields['cache-control']}\r\n`, 'latin1'),
+      };
+    }
+    return this.prefix.octets;
+  }
+
+  private answerPart(answer: OcspAnswer): Buffer {
+    let part = this.answerParts.get(answer);
+    if (!part) {
+      const fields = `content-type: ${OCSP_RESPONSE}\r\ncontent-length: ${answer.der.length}\r\netag: ${answer.cache!.etag}\r\n`
+        + `last-modified: ${answer.cache!.producedAt.toUTCString()}\r\nx-content-type-options: nosniff\r\n${this.keepAlive}\r\n\r\n`;
+      part = Buffer.concat([Buffer.from(fields, 'latin1'), answer.der]);
+      this.answerParts.set(answer, part);
+    }
+    return part;
+  }
+
+  /** Any other answer (a 304, a closing connection, an uncacheable or nearly due one), made whole. */
+  private wholeMessage(answer: OcspAnswer, now: Date, options: { notModified: boolean; close: boolean }): Buffer {
     let head = options.notModified ? 'HTTP/1.1 304 Not Modified\r\n' : `HTTP/1.1 200 OK\r\ncontent-type: ${OCSP_RESPONSE}\r\ncontent-length: ${answer.der.length}\r\n`;
     for (const [name, value] of Object.entries(ocspCacheFields(answer, now))) head += `${name}: ${value}\r\n`;
     head += `x-content-type-options: nosniff\r\ndate: ${now.toUTCString()}\r\n${options.close ? 'connection: close' : this.keepAlive}\r\n\r\n`;
-    const message = Buffer.concat([Buffer.from(head, 'latin1'), options.notModified ? Buffer.alloc(0) : answer.der]);
-    if (usual) this.messages.set(answer, { second, message });
-    return message;
+    return options.notModified ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), answer.der]);
   }
 
   /** Gives the connection to Node's HTTP server with the octets not used yet (none when `connection` is null). */

@@ -15,18 +15,18 @@ export const OCSP_REQUEST = 'application/ocsp-request';
 export const OCSP_RESPONSE = 'application/ocsp-response';
 /** Far above any real request (one CertID and a nonce are under 200 octets). */
 export const MAX_OCSP_REQUEST = 8192;
-const MAX_AGE_S = 300;
+export const OCSP_MAX_AGE_S = 300;
 export const MALFORMED = ocspErrorResponse('malformedRequest');
 export const INTERNAL = ocspErrorResponse('internalError');
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
  * The caching fields of a nonce-less answer (RFC 5019 §6.2): ETag, Last-Modified, Expires and
- * Cache-Control with a max-age of at most MAX_AGE_S; a nonce's answer is not to be stored.
+ * Cache-Control with a max-age of at most OCSP_MAX_AGE_S; a nonce's answer is not to be stored.
  */
 export function ocspCacheFields(answer: OcspAnswer, now: Date): Record<string, string> {
   if (!answer.cache) return { 'cache-control': 'no-store' };
-  const maxAge = Math.max(0, Math.min(MAX_AGE_S, Math.floor((answer.cache.nextUpdate.getTime() - now.getTime()) / 1000)));
+  const maxAge = Math.max(0, Math.min(OCSP_MAX_AGE_S, Math.floor((answer.cache.nextUpdate.getTime() - now.getTime()) / 1000)));
   return {
     etag: answer.cache.etag,
     'last-modified': answer.cache.producedAt.toUTCString(),
