@@ -47,6 +47,8 @@ interface Connection {
   /** When the current incomplete request began, or 0; when the connection last went idle. */
   partialSince: number;
   idleSince: number;
+  /** The last head read on this connection and what it said: a client repeats its head octets. */
+  lastHead: { octets: Buffer; head: OcspRequestHead } | null;
   onData: (chunk: Buffer) => void;
   onError: () => void;
   onClose: () => void;
@@ -87,7 +89,7 @@ export class OcspFastPath {
   private adopt(socket: Socket): void {
     if (this.closing) return this.handOff(null, socket);
     const connection: Connection = {
-      socket, pending: Buffer.alloc(0), busy: false, partialSince: 0, idleSince: Date.now(),
+      socket, pending: Buffer.alloc(0), busy: false, partialSince: 0, idleSince: Date.now(), lastHead: null,
       onData: (chunk) => {
         connection.pending = connection.pending.length === 0 ? chunk : Buffer.concat([connection.pending, chunk]);
         if (connection.partialSince === 0) connection.partialSince = Date.now();
@@ -112,7 +114,7 @@ export class OcspFastPath {
         if (pending.length > MAX_FAST_HEAD) this.handOff(connection, connection.socket);
         return;
       }
-      const head = end <= MAX_FAST_HEAD ? readOcspRequestHead(pending.toString('latin1', 0, end)) : null;
+      const head = end <= MAX_FAST_HEAD ? this.headOf(connection, pending.subarray(0, end)) : null;
       if (!head || head.contentLength > MAX_OCSP_REQUEST) {
         this.handOff(connection, connection.socket);
         return;
@@ -124,6 +126,13 @@ export class OcspFastPath {
       connection.partialSince = connection.pending.length > 0 ? Date.now() : 0;
       this.answer(connection, head, body);
     }
+  }
+
+  private headOf(connection: Connection, octets: Buffer): OcspRequestHead | null {
+    if (connection.lastHead?.octets.equals(octets)) return connection.lastHead.head;
+    const head = readOcspRequestHead(octets.toString('latin1'));
+    connection.lastHead = head ? { octets: Buffer.from(octets), head } : null;
+    return head;
   }
 
   private answer(connection: Connection, head: OcspRequestHead, body: Buffer): void {
