@@ -35,7 +35,7 @@ export interface OcspFastPathOptions {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
-const ERROR_ANSWER = (der: Buffer): OcspAnswer => ({ der, status: 'internalError', cache: null });
+const INTERNAL_ANSWER: OcspAnswer = { der: INTERNAL, status: 'internalError', cache: null };
 const MALFORMED_ANSWER: OcspAnswer = { der: MALFORMED, status: 'malformedRequest', cache: null };
 
 interface Connection {
@@ -144,7 +144,7 @@ export class OcspFastPath {
     connection.socket.pause();
     this.options.respond(der).catch((error: unknown) => {
       this.options.logError(error);
-      return ERROR_ANSWER(INTERNAL);
+      return INTERNAL_ANSWER;
     }).then((answer) => {
       connection.busy = false;
       if (connection.socket.destroyed) return;
