@@ -4,9 +4,9 @@
  * and one one-time challenge per enrollment.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScepServer } from './scep-peers.js';
+import { processTreeCpuMs } from './process-cpu.js';
 import { freePort } from './scep-peers.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/mcms');
@@ -17,8 +17,6 @@ export interface McmsServer extends ScepServer {
   origin: string;
   /** The first admin token, printed by `serve --init` on an empty data directory. */
   adminToken: string | undefined;
-  /** CPU time (user + system, ms) used so far by the server and its worker processes. */
-  cpuMs(): number;
 }
 
 export interface McmsServeOptions {
@@ -26,24 +24,8 @@ export interface McmsServeOptions {
   init: boolean;
   /** `serve --workers N`; the server's own default when absent. */
   workers?: number;
-}
-
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime of a live process and its live descendants, in ms (from /proc; 0 where unreadable). */
-export function processTreeCpuMs(pid: number): number {
-  let ms = 0;
-  try {
-    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ms += processTreeCpuMs(Number(child));
-    }
-  } catch {
-    // The process ended meanwhile.
-  }
-  return ms;
+  /** Another checkout's `bin/mcms`, to compare two builds in one run; this checkout's by default. */
+  bin?: string;
 }
 
 async function waitHealthy(origin: string, exited: () => boolean, output: () => string): Promise<void> {
@@ -58,7 +40,7 @@ async function waitHealthy(origin: string, exited: () => boolean, output: () => 
 export async function startMcms(options: McmsServeOptions): Promise<McmsServer> {
   const port = await freePort();
   // MCMS_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (workers inherit them).
-  const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
+  const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), options.bin ?? BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
     ...(options.workers ? ['--workers', String(options.workers)] : [])];
   // The database and master key come from the data directory, never from the caller's environment.
   // The escrow key pool is off: after start every worker would fill it in the background (RSA key

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { processTreeCpuMs } from './process-cpu.js';
 
 const exec = promisify(execFile);
 const PEERS = resolve(import.meta.dirname, '../../shared/peers');
@@ -18,6 +19,8 @@ export interface ScepServer {
   name: string;
   url: string;
   stop(): Promise<void>;
+  /** CPU time (user + system, ms) the server's processes have used so far. */
+  cpuMs(): number;
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -55,7 +58,7 @@ async function startPeer(name: string, script: string, workDir: string, port: nu
   const [url, pidText] = stdout.trim().split(/\s+/).slice(-2);
   const pid = Number(pidText);
   if (!url || !Number.isInteger(pid)) throw new Error(`${name}: start script printed ${JSON.stringify(stdout)}`);
-  const server = { name, url, stop: () => stopPid(pid) };
+  const server = { name, url, stop: () => stopPid(pid), cpuMs: () => processTreeCpuMs(pid) };
   const caps = await fetch(`${url}?operation=GetCACaps`).then((r) => r.status, () => 0);
   if (caps !== 200) {
     await server.stop();

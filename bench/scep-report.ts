@@ -7,11 +7,11 @@ import { duplicateSerials } from './scep-load.js';
 
 export const LEVELS = [1, 4, 8] as const;
 
-/** Per server and level: the rate of each repetition, failures by reason, serials issued. */
-export interface Tally { rates: number[]; failures: Map<string, number>; serials: string[] }
+/** Per server and level: the rate and server CPU per enrollment (ms) of each repetition, failures by reason, serials issued. */
+export interface Tally { rates: number[]; cpuMs: number[]; failures: Map<string, number>; serials: string[] }
 export type Tallies = ReadonlyMap<number, ReadonlyMap<string, Tally>>;
 
-export const newTally = (): Tally => ({ rates: [], failures: new Map(), serials: [] });
+export const newTally = (): Tally => ({ rates: [], cpuMs: [], failures: new Map(), serials: [] });
 const failureCount = (t: Tally) => [...t.failures.values()].reduce((a, b) => a + b, 0);
 export const rate = (n: number) => `${n.toFixed(0)}/s`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -25,7 +25,7 @@ export function median(values: readonly number[]): number {
 /** `names[0]` is mcms; the others are its peers. */
 export function levelLine(concurrency: number, names: readonly string[], tallies: ReadonlyMap<string, Tally>): string {
   const t = (name: string) => tallies.get(name)!;
-  const rates = names.map((name) => `${name} ${rate(median(t(name).rates))}`).join(', ');
+  const rates = names.map((name) => `${name} ${rate(median(t(name).rates))} (CPU ${median(t(name).cpuMs).toFixed(2)} ms/enrollment)`).join(', ');
   const ratios = names.slice(1).map((name) => `mcms/${name} ${ratio(median(t('mcms').rates), median(t(name).rates))}`).join(', ');
   const failures = names.map((name) => `${name} ${failureCount(t(name))}`).join(' ');
   const duplicates = names.map((name) => `${name} ${duplicateSerials(t(name).serials)}`).join(' ');

@@ -5,11 +5,14 @@
  * (static challenge) in the same run on loopback. Every reply is opened afterwards: failures and
  * duplicate serials are counted per server. Then mcms at concurrency 4 with 100,000 more
  * certificates in its inventory, beside the same data directory without them, served alternately.
- * Each server gets 100 untimed warm-up enrollments after it starts.
+ * Each server gets untimed warm-up enrollments after it starts (1,000 by default): mcms runs on V8,
+ * which keeps optimising the request path over its first thousand or so enrollments (measured with
+ * 100: the rate rose by a third over the next three repetitions); the Go peers get the same.
+ * Every line also gives each server's CPU time (its processes, user + system) per enrollment.
  *
- * Options: --requests N (per server, level and repetition; default 200), --reps R (default 3),
- * --skip-peers (mcms only), --inventory N (default 100000), --workers N (`mcms serve --workers`).
- * Progress goes to stderr, the result lines to stdout.
+ * Options: --requests N (per server, level and repetition; default 1000), --reps R (default 3),
+ * --warm-up N (default 1000), --skip-peers (mcms only), --inventory N (default 100000), --workers N
+ * (`mcms serve --workers`). Progress goes to stderr, the result lines to stdout.
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,9 +33,8 @@ const PEER_CHALLENGE = 'benchsecret';
 const EMAIL = 'bench@example.test';
 const PROFILE = 'smime-signing';
 const DEVICE_KEYS = 40;
-const WARM_UP = 100;
 
-interface Options { requests: number; reps: number; skipPeers: boolean; inventory: number; workers?: number }
+interface Options { requests: number; reps: number; warmUp: number; skipPeers: boolean; inventory: number; workers?: number }
 
 function parseOptions(args: string[]): Options {
   const value = (name: string) => {
@@ -45,7 +47,7 @@ function parseOptions(args: string[]): Options {
     return n;
   };
   return {
-    requests: count('requests', 200), reps: count('reps', 3), skipPeers: args.includes('--skip-peers'), inventory: count('inventory', 100_000),
+    requests: count('requests', 1000), reps: count('reps', 3), warmUp: count('warm-up', 1000), skipPeers: args.includes('--skip-peers'), inventory: count('inventory', 100_000),
     ...(value('workers') ? { workers: count('workers', 1) } : {}),
   };
 }
@@ -74,21 +76,24 @@ async function peerTarget(server: ScepServer): Promise<Target> {
 /** One timed run: build messages (untimed), send them at `concurrency` (timed), open the replies (untimed). */
 async function measure(pool: readonly TestParty[], target: Target, run: { requests: number; concurrency: number; label: string }, tally = newTally()): Promise<void> {
   const messages = await buildMessages(pool, target.ra, await target.challenges(run.requests));
+  const cpuBefore = target.server.cpuMs();
   const result = await sendAll(target.server.url, messages, run.concurrency);
+  const cpuPerEnrollment = (target.server.cpuMs() - cpuBefore) / run.requests;
   const check = await checkReplies(messages, result, target.replies);
   const perSecond = run.requests / result.seconds;
   tally.rates.push(perSecond);
+  tally.cpuMs.push(cpuPerEnrollment);
   tally.serials.push(...check.serials);
   for (const [reason, n] of check.failures) tally.failures.set(reason, (tally.failures.get(reason) ?? 0) + n);
   const failed = [...check.failures].map(([reason, n]) => `${reason} x${n}`).join(', ');
-  progress(`${run.label}: ${rate(perSecond)} (${run.requests} in ${result.seconds.toFixed(2)} s)${failed ? `; FAILURES ${failed}` : ''}`);
+  progress(`${run.label}: ${rate(perSecond)} (${run.requests} in ${result.seconds.toFixed(2)} s, server CPU ${cpuPerEnrollment.toFixed(2)} ms per enrollment)${failed ? `; FAILURES ${failed}` : ''}`);
 }
 
 /** Every level; repetitions interleave the servers, so that drift on the machine touches each of them alike. */
 async function measureLevels(pool: readonly TestParty[], targets: readonly Target[], options: Options): Promise<Map<number, Map<string, Tally>>> {
   const names = targets.map((t) => t.server.name);
   // An untimed warm-up for every server (JIT, connections, caches), not counted anywhere.
-  for (const target of targets) await measure(pool, target, { requests: WARM_UP, concurrency: 4, label: `${target.server.name} warm-up (not counted)` });
+  for (const target of targets) await measure(pool, target, { requests: options.warmUp, concurrency: 4, label: `${target.server.name} warm-up (not counted)` });
   const byLevel = new Map<number, Map<string, Tally>>();
   for (const concurrency of LEVELS) {
     const tallies = new Map(names.map((name) => [name, newTally()]));
@@ -119,7 +124,7 @@ async function measureLargeInventory(pool: readonly TestParty[], token: string, 
     for (const copy of copies) {
       const server = started(await startMcms({ ...serve, dataDir: copy.dataDir, init: false }));
       const target = await mcmsTarget(server, token);
-      await measure(pool, target, { requests: WARM_UP, concurrency: 4, label: `mcms (${copy.name}) warm-up after start (not counted)` });
+      await measure(pool, target, { requests: options.warmUp, concurrency: 4, label: `mcms (${copy.name}) warm-up after start (not counted)` });
       await measure(pool, target, { requests: options.requests, concurrency: 4, label: `mcms c=4, ${copy.name}, rep ${rep}/${options.reps}` }, copy.tally);
       await server.stop();
     }
