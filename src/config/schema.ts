@@ -58,7 +58,7 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   trustProxy: z.boolean().default(false).describe('trust X-Forwarded-* headers from a reverse proxy'),
   workers: z.number().int().min(1).max(64).default(1)
-    .describe('HTTP worker processes sharing the port (node:cluster); 2 or more use more cores'),
+    .describe('HTTP worker processes (node:cluster); the supervisor accepts connections and hands each to the worker with the fewest open ones; 2 or more use more cores'),
   bodyLimit: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024).describe('largest request body accepted, in bytes'),
   ca: z.object({
     keyAlgorithm: z.enum(KEY_ALGORITHMS).default('rsa-2048').describe('key algorithm of the root and issuing CA (set before `mcms init`)'),

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/index.js';
 import type { CliEnvironment, GlobalOptions } from '../entrypoints/cli/context.js';
 import { runProgram } from '../entrypoints/cli/program.js';
 import type { Mcms } from '../entrypoints/services.js';
+import { ConnectionBalancer, serveHandedConnections, workerSocketPath } from './connection-balancer.js';
 import { openMcms } from './open-mcms.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -27,25 +28,44 @@ function stopSignal(): Promise<string> {
 
 /**
  * With `workers` > 1 this process only supervises: node:cluster forks that many copies of this command,
- * which share the listening socket; signals are passed on and each worker shuts down gracefully.
+ * this process accepts the connections and hands each to the worker with the fewest open ones
+ * (connection-balancer.ts); signals are passed on and each worker shuts down gracefully.
  */
 async function superviseWorkers(mcms: Mcms): Promise<void> {
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms', role: 'supervisor' } });
-  // The supervisor runs the node's scheduled jobs; the workers only serve requests.
-  const schedules = mcms.settings.jobsEnabled ? mcms.jobs.startSchedules(logger) : null;
+  const balancer = new ConnectionBalancer((error) => logger.error({ err: error }, 'accepting connections failed'));
   const workers = Array.from({ length: mcms.settings.workers }, () => cluster.fork());
   let stopping = false;
   cluster.on('exit', (worker, code) => {
     if (!stopping) logger.error({ pid: worker.process.pid, code }, 'worker exited; stopping');
   });
-  const signal = await Promise.race([stopSignal(), new Promise<string>((resolve) => cluster.once('exit', () => resolve('worker exit')))]);
-  stopping = true;
+  const workerExit = new Promise<string>((resolve) => cluster.once('exit', () => resolve('worker exit')));
+  const stopWorkers = async () => {
+    stopping = true;
+    balancer.close();
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+      if (w.isDead()) return resolve();
+      w.once('exit', () => resolve());
+      w.kill('SIGTERM');
+    })));
+  };
+  let schedules: { stop(): Promise<void> } | null = null;
+  try {
+    await Promise.race([Promise.all(workers.map((w) => balancer.add(w))), workerExit.then((why) => Promise.reject(new Error(`${why} during start-up`)))]);
+    const address = await balancer.listen(mcms.settings.host, mcms.settings.port);
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database, workers: workers.length }, `mcms listening on ${url}`);
+    for (const warning of mcms.settings.warnings) logger.warn(warning);
+    // The supervisor runs the node's scheduled jobs; the workers only serve requests.
+    schedules = mcms.settings.jobsEnabled ? mcms.jobs.startSchedules(logger) : null;
+  } catch (error) {
+    await stopWorkers();
+    throw error;
+  }
+  const signal = await Promise.race([stopSignal(), workerExit]);
   logger.info({ signal }, 'stopping workers');
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-    if (w.isDead()) return resolve();
-    w.once('exit', () => resolve());
-    w.kill('SIGTERM');
-  })));
+  await stopWorkers();
   await schedules?.stop();
 }
 
@@ -54,9 +74,17 @@ async function serve(mcms: Mcms): Promise<void> {
   // Loaded on demand: commands other than `serve` start faster without fastify.
   const { startHttpServer } = await import('../entrypoints/http/app.js');
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms' } });
-  const server = await startHttpServer(mcms, { logger });
-  logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);
-  for (const warning of mcms.settings.warnings) logger.warn(warning);
+  const socket = cluster.isWorker ? workerSocketPath() : null;
+  const server = await startHttpServer(mcms, { logger, ...(socket ? { unixSocket: socket.path } : {}) });
+  if (socket) {
+    serveHandedConnections(server.app.server, (message) => {
+      if (process.connected) process.send?.(message);
+    });
+    logger.info({ pid: process.pid }, 'mcms worker ready');
+  } else {
+    logger.info({ url: server.url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database }, `mcms listening on ${server.url}`);
+    for (const warning of mcms.settings.warnings) logger.warn(warning);
+  }
   // Pre-generates encryption key pairs off the event loop, so a person's first identity need not wait.
   mcms.escrow.warmPool().catch((error: unknown) => logger.error({ err: error }, 'encryption key pool failed'));
   const schedules = mcms.settings.jobsEnabled && !cluster.isWorker ? mcms.jobs.startSchedules(logger) : null;
@@ -64,6 +92,7 @@ async function serve(mcms: Mcms): Promise<void> {
   logger.info({ signal }, 'shutting down');
   await schedules?.stop();
   await server.close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+  socket?.remove();
   // A worker's channel to its supervisor would keep it alive after the server has stopped.
   if (cluster.isWorker) cluster.worker?.disconnect();
 }

@@ -94,15 +94,25 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(mcms: Mcms, options: HttpOptions & { shutdownTimeoutMs?: number }): Promise<RunningHttpServer> {
+/**
+ * `unixSocket`: listen there instead of on the configured host and port, by this process alone (not
+ * shared through node:cluster): a worker whose connections the supervisor hands over.
+ */
+export async function startHttpServer(mcms: Mcms, options: HttpOptions & { shutdownTimeoutMs?: number; unixSocket?: string }): Promise<RunningHttpServer> {
   const app = await buildHttpApp(mcms, options);
-  await app.listen({ host: mcms.settings.host, port: mcms.settings.port });
-  const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let url: string;
+  if (options.unixSocket) {
+    await app.listen({ path: options.unixSocket, exclusive: true });
+    url = `unix:${options.unixSocket}`;
+  } else {
+    await app.listen({ host: mcms.settings.host, port: mcms.settings.port });
+    const address = app.server.address() as AddressInfo;
+    url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  }
   let closing: Promise<void> | undefined;
   return {
     app,
-    url: `http://${host}:${address.port}`,
+    url,
     close: () => (closing ??= closeGracefully(app, options.shutdownTimeoutMs ?? 10_000)),
   };
 }
