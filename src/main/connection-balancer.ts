@@ -125,7 +125,12 @@ export function serveHandedConnections(server: HttpServer, send: (message: unkno
     closed = 0;
   };
   process.on('message', (message: unknown, socket?: Socket) => {
-    if (typeOf(message) !== HANDED || !socket) return;
+    if (typeOf(message) !== HANDED) return;
+    if (!socket) {
+      // The connection closed before its handle could be received: it is gone, and counted so.
+      if (closed++ === 0) setImmediate(reportClosed);
+      return;
+    }
     // What net.Server does for a connection it accepted itself (lib/net.js onconnection): count it,
     // so that closing the server waits for it, and let it uncount itself when it closes.
     const accounting = server as unknown as { _connections: number };
