@@ -18,11 +18,19 @@ function configFor(globals: GlobalOptions, overrides: Record<string, unknown> = 
   return loadConfig({ file: globals.config, overrides: { dataDir: globals.dataDir, ...overrides } });
 }
 
-/** Resolves on the first SIGINT or SIGTERM, with its name. */
-function stopSignal(): Promise<string> {
+/**
+ * Resolves on the first SIGINT or SIGTERM, with its name. A second signal ends the process at once,
+ * except in a worker (`ignoreRepeats`): Ctrl-C reaches the supervisor and its workers together, and
+ * the supervisor's own SIGTERM to them follows; a worker finishes its graceful stop regardless.
+ */
+function stopSignal(options: { ignoreRepeats?: boolean } = {}): Promise<string> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    const stop = (signal: NodeJS.Signals) => {
+      resolve(signal);
+      if (options.ignoreRepeats) return;
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+    };
+    process.on('SIGINT', stop).on('SIGTERM', stop);
   });
 }
 
@@ -71,6 +79,8 @@ async function superviseWorkers(mcms: Mcms): Promise<void> {
 
 async function serve(mcms: Mcms): Promise<void> {
   if (mcms.settings.workers > 1 && cluster.isPrimary) return superviseWorkers(mcms);
+  // From the start: a worker the supervisor stops while it is still starting shuts down cleanly too.
+  const stopping = stopSignal({ ignoreRepeats: cluster.isWorker });
   // Loaded on demand: commands other than `serve` start faster without fastify.
   const { startHttpServer } = await import('../entrypoints/http/app.js');
   const logger = pino({ level: mcms.settings.logLevel, base: { service: 'mcms' } });
@@ -88,7 +98,7 @@ async function serve(mcms: Mcms): Promise<void> {
   // Pre-generates encryption key pairs off the event loop, so a person's first identity need not wait.
   mcms.escrow.warmPool().catch((error: unknown) => logger.error({ err: error }, 'encryption key pool failed'));
   const schedules = mcms.settings.jobsEnabled && !cluster.isWorker ? mcms.jobs.startSchedules(logger) : null;
-  const signal = await stopSignal();
+  const signal = await stopping;
   logger.info({ signal }, 'shutting down');
   await schedules?.stop();
   await server.close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));

@@ -134,3 +134,28 @@ test('serve --workers 2: a new connection goes to the worker with the fewest ope
     serve.remove();
   }
 });
+
+test('serve on a port another process holds: a clear message and EX_CONFIG, with and without workers', async () => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    for (const workers of ['1', '2']) {
+      const dir = tempDir('mcms-serve-');
+      try {
+        const child = spawn(process.execPath, [BIN, '--data-dir', join(dir.path, 'data'), 'serve', '--init', '--host', '127.0.0.1', '--port', String(port), '--workers', workers], {
+          env: { ...process.env, MCMS_LOG_LEVEL: 'warn', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '', MCMS_ESCROW_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+        const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)));
+        assert.equal(code, 78, `--workers ${workers}: ${stderr}`);
+        assert.match(stderr, new RegExp(`mcms: cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use by another process \\(EADDRINUSE\\)`), `--workers ${workers}`);
+      } finally {
+        dir.remove();
+      }
+    }
+  } finally {
+    await new Promise<void>((r) => holder.close(() => r()));
+  }
+});

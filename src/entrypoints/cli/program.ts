@@ -83,6 +83,25 @@ function reportFailure(env: CliEnvironment, error: unknown): number {
     say(error.message);
     return EXIT.config;
   }
+  const listenFailure = cannotListen(error);
+  if (listenFailure) {
+    say(listenFailure);
+    return EXIT.config;
+  }
   say(`internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   return EXIT.software;
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is in use by another process',
+  EADDRNOTAVAIL: 'the address is not one of this machine',
+  EACCES: 'permission denied',
+};
+
+/** `serve` could not bind its address (a setting to change, so EX_CONFIG): the message, else null. */
+function cannotListen(error: unknown): string | null {
+  const e = error as { code?: unknown; syscall?: unknown; address?: unknown; port?: unknown } | null;
+  if (e?.syscall !== 'listen' || typeof e.code !== 'string' || !(e.code in LISTEN_ERRORS)) return null;
+  const address = typeof e.address === 'string' && e.address.includes(':') ? `[${e.address}]` : String(e.address);
+  return `cannot listen on ${address}:${String(e.port)}: ${LISTEN_ERRORS[e.code]} (${e.code}); choose another --port or --host (MCMS_PORT, MCMS_HOST)`;
 }
