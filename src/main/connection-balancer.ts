@@ -63,11 +63,6 @@ export class ConnectionBalancer {
     });
   }
 
-  /** Open connections per worker process id (for logs and tests). */
-  openConnections(): Record<number, number> {
-    return Object.fromEntries([...this.#open].map(([worker, open]) => [worker.process.pid ?? -1, open]));
-  }
-
   listen(host: string, port: number): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
@@ -120,15 +115,18 @@ export function workerSocketPath(): { path: string; remove(): void } {
  */
 export function serveHandedConnections(server: HttpServer, send: (message: unknown) => void): void {
   let closed = 0;
-  const reportClosed = () => {
-    send({ type: CLOSED, count: closed });
-    closed = 0;
+  const countClosed = () => {
+    if (closed++ > 0) return;
+    setImmediate(() => {
+      send({ type: CLOSED, count: closed });
+      closed = 0;
+    });
   };
   process.on('message', (message: unknown, socket?: Socket) => {
     if (typeOf(message) !== HANDED) return;
     if (!socket) {
       // The connection closed before its handle could be received: it is gone, and counted so.
-      if (closed++ === 0) setImmediate(reportClosed);
+      countClosed();
       return;
     }
     // What net.Server does for a connection it accepted itself (lib/net.js onconnection): count it,
@@ -136,9 +134,7 @@ export function serveHandedConnections(server: HttpServer, send: (message: unkno
     const accounting = server as unknown as { _connections: number };
     accounting._connections += 1;
     Object.assign(socket, { server, _server: server });
-    socket.once('close', () => {
-      if (closed++ === 0) setImmediate(reportClosed);
-    });
+    socket.once('close', countClosed);
     server.emit('connection', socket);
   });
   send({ type: READY });
