@@ -24,8 +24,6 @@ export interface McmsServeOptions {
   init: boolean;
   /** `serve --workers N`; the server's own default when absent. */
   workers?: number;
-  /** Another checkout's `bin/mcms`, to compare two builds in one run; this checkout's by default. */
-  bin?: string;
 }
 
 async function waitHealthy(origin: string, exited: () => boolean, output: () => string): Promise<void> {
@@ -40,7 +38,7 @@ async function waitHealthy(origin: string, exited: () => boolean, output: () => 
 export async function startMcms(options: McmsServeOptions): Promise<McmsServer> {
   const port = await freePort();
   // MCMS_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (workers inherit them).
-  const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), options.bin ?? BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
+  const args = [...(process.env.MCMS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN, '--data-dir', options.dataDir, 'serve', ...(options.init ? ['--init'] : []), '--port', String(port), '--host', '127.0.0.1',
     ...(options.workers ? ['--workers', String(options.workers)] : [])];
   // The database and master key come from the data directory, never from the caller's environment.
   // The escrow key pool is off: after start every worker would fill it in the background (RSA key

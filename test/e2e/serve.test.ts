@@ -23,9 +23,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startServe(args: string[]): Promise<{ port: number; output: () => string; stop(): Promise<number>; remove(): void }> {
+/** `mcms serve --init` on a new data directory and `port` (a free one by default), output collected. */
+async function startServe(args: string[], port?: number): Promise<{ port: number; output: () => string; exited: Promise<number>; stop(): Promise<number>; remove(): void }> {
   const dir = tempDir('mcms-serve-');
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, [BIN, '--data-dir', join(dir.path, 'data'), 'serve', '--init', '--port', String(port), ...args], {
     env: { ...process.env, MCMS_LOG_LEVEL: 'info', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '', MCMS_ESCROW_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,7 +35,7 @@ async function startServe(args: string[]): Promise<{ port: number; output: () =>
   child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
   const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
   return {
-    port, output: () => output, remove: () => dir.remove(),
+    port, output: () => output, exited, remove: () => dir.remove(),
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
@@ -141,18 +142,12 @@ test('serve on a port another process holds: a clear message and EX_CONFIG, with
   const { port } = holder.address() as AddressInfo;
   try {
     for (const workers of ['1', '2']) {
-      const dir = tempDir('mcms-serve-');
+      const serve = await startServe(['--host', '127.0.0.1', '--workers', workers], port);
       try {
-        const child = spawn(process.execPath, [BIN, '--data-dir', join(dir.path, 'data'), 'serve', '--init', '--host', '127.0.0.1', '--port', String(port), '--workers', workers], {
-          env: { ...process.env, MCMS_LOG_LEVEL: 'warn', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '', MCMS_ESCROW_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-        const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)));
-        assert.equal(code, 78, `--workers ${workers}: ${stderr}`);
-        assert.match(stderr, new RegExp(`mcms: cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use by another process \\(EADDRINUSE\\)`), `--workers ${workers}`);
+        assert.equal(await serve.exited, 78, `--workers ${workers}: ${serve.output()}`);
+        assert.match(serve.output(), new RegExp(`mcms: cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use by another process \\(EADDRINUSE\\)`), `--workers ${workers}`);
       } finally {
-        dir.remove();
+        serve.remove();
       }
     }
   } finally {
