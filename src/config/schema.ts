@@ -210,7 +210,7 @@ export const configSchema = z.object({
     command: z.object({
       path: z.string().min(1).optional().describe('program run by the `command` action, with the certificate as JSON on stdin'),
       args: z.string().default('').describe('arguments of the command, space-separated'),
-      timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('the command is killed after this long (and retried)'),
+      timeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('the command, and what it started, is killed after this long (and retried)'),
     }).prefault({}),
     profiles: z.object({
       'smime-signing': expiryProfile('smime-signing', 'remind-device'),

@@ -104,19 +104,37 @@ function runCommand(env: ActionEnv): ExpiryAction {
     async run(subject) {
       const { path, args, timeoutMs } = env.config.expiry.command;
       if (!path) throw new Error('expiry.command.path is not set');
-      const child = spawn(path, args.split(' ').filter(Boolean), { stdio: ['pipe', 'ignore', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+      // Its own process group, so that the time-out kills what a script started too (a `sleep` under
+      // `sh` would otherwise hold stderr open, and delivery would wait for it long after the kill).
+      const child = spawn(path, args.split(' ').filter(Boolean), { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-300); });
       child.stdin.on('error', () => undefined);
       child.stdin.end(JSON.stringify(certificateJson(subject)));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid);
+      }, timeoutMs);
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (c, s) => resolve([c, s]));
-      });
+      }).finally(() => clearTimeout(timer));
       if (code === 0) return `${path} exited 0`;
-      throw new Error(`${path} ${signal ? `was killed (${signal}, time-out ${timeoutMs} ms)` : `exited ${code}`}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
+      const how = signal ? `was killed (${signal}${timedOut ? `, time-out ${timeoutMs} ms` : ''})` : `exited ${code}`;
+      throw new Error(`${path} ${how}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
     },
   };
+}
+
+/** SIGKILL to a child's whole process group; one that is already gone is no error. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group has exited already
+  }
 }
 
 function callWebhook(env: ActionEnv): ExpiryAction {

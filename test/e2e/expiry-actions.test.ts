@@ -28,6 +28,15 @@ const DAY = 86_400_000;
 const SECRET = 'action-webhook-secret-0123456789';
 const BIN = resolve(import.meta.dirname, '../../bin/mcms');
 
+/** A process that no longer runs: none with that id, or a zombie nobody has reaped yet. */
+function gone(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 for (const { dialect, skip } of dialects) {
   describe(`expiry actions on ${dialect}`, { skip }, () => {
     const clock = new FixedClock(new Date('2026-02-01T00:00:00Z'));
@@ -35,6 +44,7 @@ for (const { dialect, skip } of dialects) {
     const script = join(dir.path, 'on-expiry.sh');
     const stdinFile = join(dir.path, 'stdin.json');
     const modeFile = join(dir.path, 'mode');
+    const sleeperFile = join(dir.path, 'sleeper.pid');
     const posts: { headers: Record<string, unknown>; body: string }[] = [];
     const receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -45,14 +55,15 @@ for (const { dialect, skip } of dialects) {
     let admin: Principal;
 
     before(async () => {
-      writeFileSync(script, '#!/bin/sh\ncat > "$1"\nmode=$(cat "$2")\nif [ "$mode" = slow ]; then sleep 5; fi\necho "mode $mode" >&2\nexit "$mode"\n');
+      // In slow mode the script starts a child of its own that outlives it unless its whole process group is killed.
+      writeFileSync(script, `#!/bin/sh\ncat > "$1"\nmode=$(cat "$2")\nif [ "$mode" = slow ]; then sleep 60 >/dev/null 2>&1 & echo $! > ${sleeperFile}; wait; fi\necho "mode $mode" >&2\nexit "$mode"\n`);
       chmodSync(script, 0o755);
       receiver.listen(0, '127.0.0.1');
       await once(receiver, 'listening');
       instance = await startInstance(dialect, {
         MCMS_EXPIRY_PROFILES_SMIME_SIGNING_ACTION: 'command', MCMS_EXPIRY_PROFILES_DEVICE_AUTH_ACTION: 'webhook',
         MCMS_EXPIRY_PROFILES_DEVICE_AUTH_ACTION_DAYS: '10',
-        MCMS_EXPIRY_COMMAND_PATH: script, MCMS_EXPIRY_COMMAND_ARGS: `${stdinFile} ${modeFile}`, MCMS_EXPIRY_COMMAND_TIMEOUT_MS: '500',
+        MCMS_EXPIRY_COMMAND_PATH: script, MCMS_EXPIRY_COMMAND_ARGS: `${stdinFile} ${modeFile}`, MCMS_EXPIRY_COMMAND_TIMEOUT_MS: '3000',
         MCMS_EXPIRY_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/actions`, MCMS_EXPIRY_WEBHOOK_SECRET: SECRET,
         MCMS_CA_SERVICE_VALIDITY_DAYS: '1000', MCMS_CA_OCSP_SIGNER_VALIDITY_DAYS: '1000',
       }, { clock });
@@ -94,7 +105,9 @@ for (const { dialect, skip } of dialects) {
       run = await instance.mcms.expiry.deliver(admin, {});
       row = await actionRow();
       assert.equal(row.attempts, 2);
-      assert.match(row.lastError!, /was killed \(SIGKILL, time-out 500 ms\)/);
+      assert.match(row.lastError!, /was killed \(SIGKILL, time-out 3000 ms\)/);
+      const sleeper = Number(readFileSync(sleeperFile, 'utf8'));
+      assert.ok(gone(sleeper), 'the script\'s own child was killed with it');
 
       writeFileSync(modeFile, '0');
       clock.advance(5 * 60_000);
