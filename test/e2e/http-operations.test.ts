@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import pino from 'pino';
@@ -202,8 +203,10 @@ describe('graceful close', () => {
         });
         inFlight.on('error', reject);
       });
+      // In flight: the server has read its headers (an unparsed one would count as an idle connection).
+      const headersRead = once(server.app.server, 'request');
       inFlight.write(body.slice(0, 10));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await headersRead;
 
       const closed = server.close();
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -56,13 +56,13 @@ describe('webhook challenge validator', () => {
         if (parsed.challenge === 'deny') return answer(200, { allow: false, reason: 'not today' });
         if (parsed.challenge === 'error') return answer(500, { allow: true, subscriber: 'quinn@example.test' });
         if (parsed.challenge === 'garbage') return response.end('<html>');
-        if (parsed.challenge === 'slow') return void setTimeout(() => answer(200, { allow: true, subscriber: 'quinn@example.test' }), 2000);
+        if (parsed.challenge === 'slow') return void setTimeout(() => answer(200, { allow: true, subscriber: 'quinn@example.test' }), 6000).unref();
         return answer(200, { allow: true });
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/scep-challenge`;
-    mcms = await scepServer({ MCMS_SCEP_VALIDATOR: 'webhook', MCMS_SCEP_WEBHOOK_URL: hookUrl, MCMS_SCEP_WEBHOOK_SECRET: SECRET, MCMS_SCEP_WEBHOOK_TIMEOUT_MS: '500' });
+    mcms = await scepServer({ MCMS_SCEP_VALIDATOR: 'webhook', MCMS_SCEP_WEBHOOK_URL: hookUrl, MCMS_SCEP_WEBHOOK_SECRET: SECRET, MCMS_SCEP_WEBHOOK_TIMEOUT_MS: '2000' });
   });
   after(async () => {
     await mcms?.server.close();

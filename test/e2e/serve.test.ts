@@ -15,18 +15,13 @@ import { tempDir } from '../support/openssl.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/mcms');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-/** `mcms serve --init` on a new data directory and `port` (a free one by default), output collected. */
-async function startServe(args: string[], port?: number): Promise<{ port: number; output: () => string; exited: Promise<number>; stop(): Promise<number>; remove(): void }> {
+/**
+ * `mcms serve --init` on a new data directory, output collected. Without `port` it binds port 0 (a port
+ * picked first and passed on could be taken by another test file while the CA keys are made);
+ * `listening()` reads the port from the "mcms listening on" line.
+ */
+async function startServe(args: string[], port = 0): Promise<{ listening(): Promise<number>; output: () => string; exited: Promise<number>; stop(): Promise<number>; remove(): void }> {
   const dir = tempDir('mcms-serve-');
-  port ??= await freePort();
   const child = spawn(process.execPath, [BIN, '--data-dir', join(dir.path, 'data'), 'serve', '--init', '--port', String(port), ...args], {
     env: { ...process.env, MCMS_LOG_LEVEL: 'info', MCMS_DATABASE_URL: '', MCMS_MASTER_KEY: '', MCMS_ESCROW_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,8 +29,13 @@ async function startServe(args: string[], port?: number): Promise<{ port: number
   child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
   const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
+  const listeningPort = () => Number(/mcms listening on http:\/\/[^"]*:(\d+)"/.exec(output)?.[1] ?? 0);
   return {
-    port, output: () => output, exited, remove: () => dir.remove(),
+    output: () => output, exited, remove: () => dir.remove(),
+    listening: async () => {
+      await waitFor('listening', () => listeningPort() > 0, () => output);
+      return listeningPort();
+    },
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
@@ -93,11 +93,12 @@ test('serve --init --workers 2: token once, two workers, graceful stop on SIGTER
   const serve = await startServe(['--workers', '2']);
   let code: number | undefined;
   try {
-    await waitFor('healthy', () => fetch(`http://127.0.0.1:${serve.port}/healthz`).then((r) => r.status === 200, () => false), serve.output);
+    const port = await serve.listening();
+    await waitFor('healthy', () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false), serve.output);
     await waitFor('two workers ready', () => workerPids(serve.output()).length === 2, serve.output);
     assert.equal((serve.output().match(/mcms listening on/g) ?? []).length, 1, 'the supervisor listens');
     assert.equal((serve.output().match(/mcms_[A-Za-z0-9_-]{43}/g) ?? []).length, 1, 'the admin token is printed once');
-    const caps = await Promise.all(Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${serve.port}/scep?operation=GetCACaps`).then((r) => r.text())));
+    const caps = await Promise.all(Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${port}/scep?operation=GetCACaps`).then((r) => r.text())));
     assert.ok(caps.every((c) => c.includes('SCEPStandard')));
   } finally {
     code = await serve.stop();
@@ -113,21 +114,25 @@ test('serve --workers 2: a new connection goes to the worker with the fewest ope
   try {
     await waitFor('two workers ready', () => workerPids(serve.output()).length === 2, serve.output);
     const pids = workerPids(serve.output());
-    await waitFor('healthy', () => fetch(`http://127.0.0.1:${serve.port}/healthz`).then((r) => r.status === 200, () => false), serve.output);
+    const port = await serve.listening();
+    await waitFor('healthy', () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false), serve.output);
     // fetch's connection above is closed first, so that only this test's connections count.
     await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < 4; i += 1) open.push(await openConnection(serve.port));
+    for (let i = 0; i < 4; i += 1) open.push(await openConnection(port));
     const perWorker = (owners: Map<number, number>) => pids.map((pid) => open.filter((c) => owners.get(c.clientPort) === pid).length);
-    let owners = connectionOwners(serve.port, pids);
+    let owners = connectionOwners(port, pids);
     assert.deepEqual(perWorker(owners), [2, 2], 'four connections, two per worker');
 
     // Both connections of the first worker close: the next two both go to it (round-robin would split them).
     const first = pids[0]!;
-    for (const connection of open.filter((c) => owners.get(c.clientPort) === first)) connection.close();
+    const closed = open.filter((c) => owners.get(c.clientPort) === first);
+    for (const connection of closed) connection.close();
     open.splice(0, open.length, ...open.filter((c) => owners.get(c.clientPort) !== first));
-    await new Promise((r) => setTimeout(r, 300));
-    open.push(await openConnection(serve.port), await openConnection(serve.port));
-    owners = connectionOwners(serve.port, pids);
+    // Once the worker has let go of both sockets its report is on the way; a moment more for the IPC.
+    await waitFor('the worker closed both', () => closed.every((c) => !connectionOwners(port, pids).has(c.clientPort)), serve.output);
+    await new Promise((r) => setTimeout(r, 100));
+    open.push(await openConnection(port), await openConnection(port));
+    owners = connectionOwners(port, pids);
     assert.deepEqual(perWorker(owners), [2, 2], 'the emptied worker got both new connections');
   } finally {
     for (const connection of open) connection.close();

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -17,16 +18,20 @@ export interface ReceivedMail {
 export class MailSink {
   readonly received: ReceivedMail[] = [];
   private server: SMTPServer | null = null;
+  private placeholder: Server | null = null;
   private constructor(readonly port: number) {}
 
-  /** A sink on a free port, not yet listening (the port refuses connections until `start`). */
+  /**
+   * A sink on a free port that is down: it holds the port (so no other test file can take it
+   * meanwhile) and drops every connection at once, until `start`.
+   */
   static async reserve(): Promise<MailSink> {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return new MailSink(port);
+    const placeholder = createServer((socket) => socket.destroy());
+    placeholder.listen(0, '127.0.0.1');
+    await once(placeholder, 'listening');
+    const sink = new MailSink((placeholder.address() as AddressInfo).port);
+    sink.placeholder = placeholder;
+    return sink;
   }
 
   async start(): Promise<void> {
@@ -43,6 +48,10 @@ export class MailSink {
         });
       },
     });
+    // The placeholder lets go of the port and the SMTP server takes it straight after.
+    const placeholder = this.placeholder;
+    this.placeholder = null;
+    if (placeholder) await new Promise<void>((resolve) => placeholder.close(() => resolve()));
     server.listen(this.port, '127.0.0.1');
     await once(server.server, 'listening');
     this.server = server;
@@ -52,5 +61,8 @@ export class MailSink {
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const placeholder = this.placeholder;
+    this.placeholder = null;
+    placeholder?.close();
   }
 }

@@ -56,7 +56,7 @@ describe('SQLite lock waits', () => {
   it('gives up with SQLITE_BUSY after the timeout, and passes other errors through at once', async () => {
     let calls = 0;
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-    await assert.rejects(retryWhileBusy(async () => { calls += 1; throw busy; }, 50), /database is locked/);
+    await assert.rejects(retryWhileBusy(async () => { calls += 1; throw busy; }, 500), /database is locked/);
     assert.ok(calls > 3, `retried ${calls} times`);
     calls = 0;
     await assert.rejects(retryWhileBusy(async () => { calls += 1; throw new Error('no such table: x'); }, 50), /no such table/);
