@@ -46,8 +46,8 @@ export interface ScepDevice {
   transactionId: string;
 }
 
-export async function newScepDevice(challenge: string | undefined, commonName = 'device'): Promise<ScepDevice> {
-  const keys = await generate('rsa', { modulusLength: 2048 });
+export async function newScepDevice(challenge: string | undefined, commonName = 'device', key: 'rsa' | 'ec' = 'rsa'): Promise<ScepDevice> {
+  const keys = key === 'rsa' ? await generate('rsa', { modulusLength: 2048 }) : await generate('ec', { namedCurve: 'P-256' });
   const party = issueTestCertificate({ commonName: `${commonName} self-signed`, keys, keyUsage: ['digitalSignature', 'keyEncipherment'] });
   return { party, csr: certificationRequest(keys, commonName, challenge), transactionId: randomBytes(20).toString('base64') };
 }
@@ -71,7 +71,8 @@ export async function pkiMessage(device: ScepDevice, raCertificate: Buffer, opti
   return buildSignedData({
     contentType: idData, content: envelope, certificates: [signer.certificate],
     signer: {
-      certificate: signer.certificate, digest: options.digest ?? 'sha256', sign: signWith(signer.privateKey), keyKind: 'rsa',
+      certificate: signer.certificate, digest: options.digest ?? 'sha256', sign: signWith(signer.privateKey),
+      keyKind: signer.privateKey.asymmetricKeyType === 'ec' ? 'ec' : 'rsa',
       signedAttributes: [
         { oid: idMessageType, values: [printableString(MESSAGE_TYPES[options.messageType ?? 'PKCSReq'])] },
         { oid: idTransactionID, values: [printableString(device.transactionId)] },

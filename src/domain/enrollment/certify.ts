@@ -31,6 +31,8 @@ export async function certifyRequest(
   const { subscriber, profile, key, now } = input;
   const mailbox = primaryMailbox(subscriber);
   if (subscriber.status !== 'active') throw new DomainError('subscriber.disabled', `subscriber ${mailbox} is disabled`);
+  // A device reported lost or retired gets nothing more, by any path (a pending approval, a webhook's grant).
+  if (input.device && input.device.status !== 'active') throw new DomainError('device.inactive', `device ${input.device.id} is ${input.device.status}`);
   const prepared = deps.ca.prepare({
     profile,
     subject: subscriberSubject(deps.subject, { displayName: subscriber.displayName, mailbox }),

@@ -48,6 +48,7 @@ export async function createChallenge(
     const subscriber = await findSubscriber(tx.subscribers, input.subscriber);
     if (subscriber.status !== 'active') throw new DomainError('subscriber.disabled', `subscriber ${primaryMailbox(subscriber)} is disabled`);
     const device = input.deviceId ? await findSubscriberDevice(tx.devices, subscriber, input.deviceId) : null;
+    if (device && device.status !== 'active') throw new DomainError('device.inactive', `device ${device.id} is ${device.status}`);
     const now = deps.clock.now();
     const challenge: Challenge = {
       id, subscriberId: subscriber.id, deviceId: device?.id ?? null, profile: profile.id,

@@ -1,10 +1,13 @@
 /**
  * Finishes a SCEP enrollment that waited for an operator: once its approval request is approved, the
  * certificate is issued from the stored request (the device collects it with CertPoll); once it is
- * rejected, the transaction is closed and the device's next poll gets a FAILURE.
+ * rejected, the transaction is closed and the device's next poll gets a FAILURE. An approved request
+ * that can no longer be issued (the person disabled or the device reported lost meanwhile) is closed
+ * the same way, and the refusal is thrown for the operator who approved it.
  */
 import type { ApprovalRequest } from '../access/index.js';
 import { recordAuditEvent } from '../audit/index.js';
+import { isDomainError } from '../errors.js';
 import { findSubscriberDevice } from '../subscribers/index.js';
 import { certifyRequest, issuanceDetails } from './certify.js';
 import { readCertificationRequest } from './read-request.js';
@@ -16,21 +19,25 @@ export async function completeScepApproval(deps: ScepEnrollmentDeps, approval: A
   if (!transaction || transaction.status !== 'pending') return;
   const key = [transaction.transactionId, transaction.requesterKeyHash] as const;
   const now = deps.clock.now();
-  if (approval.status !== 'approved') {
-    await deps.uow.transaction(async (tx) => {
-      await tx.scepTransactions.update(...key, { status: 'rejected', updatedAt: now });
-      await recordAuditEvent(tx.audit, deps.clock, deps.principal.actor, {
-        action: 'scep.rejected', target: transaction.transactionId, details: { approval: approval.id, status: approval.status },
-      });
+  const close = (reason: string | null) => deps.uow.transaction(async (tx) => {
+    await tx.scepTransactions.update(...key, { status: 'rejected', updatedAt: now });
+    await recordAuditEvent(tx.audit, deps.clock, deps.principal.actor, {
+      action: 'scep.rejected', target: transaction.transactionId, details: { approval: approval.id, status: approval.status, ...(reason ? { reason } : {}) },
     });
-    return;
-  }
-  const subscriber = await deps.uow.read.subscribers.findById(transaction.subscriberId);
-  if (!subscriber) return;
-  const device = transaction.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, transaction.deviceId) : null;
-  const record = await certifyRequest(deps, {
-    profile: deps.profiles.get(transaction.profile), subscriber, device, key: readCertificationRequest(transaction.csr), now,
   });
+  if (approval.status !== 'approved') return close(null);
+  let record;
+  try {
+    const subscriber = await deps.uow.read.subscribers.findById(transaction.subscriberId);
+    if (!subscriber) return await close('the person is gone');
+    const device = transaction.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, transaction.deviceId) : null;
+    record = await certifyRequest(deps, {
+      profile: deps.profiles.get(transaction.profile), subscriber, device, key: readCertificationRequest(transaction.csr), now,
+    });
+  } catch (error) {
+    if (isDomainError(error)) await close(error.message);
+    throw error;
+  }
   await deps.uow.transaction(async (tx) => {
     await tx.certificates.insert(record);
     await tx.scepTransactions.update(...key, { status: 'issued', certificateSerial: record.serial, updatedAt: now });

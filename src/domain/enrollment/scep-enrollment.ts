@@ -58,18 +58,26 @@ const fail = (code: EnrollmentErrorCode, message: string) => new DomainError(cod
 export const keyHash = (spki: Buffer) => createHash('sha256').update(spki).digest('hex');
 
 /**
- * A renewal is its own transaction even when the client reuses its key and so its transactionID
- * (scepclient derives the ID from the key): it is told apart by the certificate that signed it.
+ * Who may see a transaction's outcome: the key a PKCSReq certifies (its self-signed certificate
+ * signs the message and every CertPoll), or the certificate that signed a RenewalReq (which signs its
+ * CertPolls too). So a renewal is its own transaction even when the client reuses its key and so its
+ * transactionID (scepclient derives the ID from the key).
  */
 function transactionKey(request: ScepEnrollment): string {
-  const spki = request.csr.subjectPublicKeyInfo;
-  return request.kind === 'PKCSReq' ? keyHash(spki) : keyHash(Buffer.concat([spki, request.signerCertificate.der]));
+  return request.kind === 'PKCSReq' ? keyHash(request.csr.subjectPublicKeyInfo) : keyHash(request.signerCertificate.der);
+}
+
+/** The transaction on record for this request, if any; renewals recorded by earlier versions were keyed by the new key and the certificate. */
+async function earlierTransaction(deps: Pick<ScepEnrollmentDeps, 'uow'>, request: ScepEnrollment): Promise<ScepTransaction | null> {
+  const found = await deps.uow.read.scepTransactions.find(request.transactionId, transactionKey(request));
+  if (found || request.kind === 'PKCSReq') return found;
+  return deps.uow.read.scepTransactions.find(request.transactionId, keyHash(Buffer.concat([request.csr.subjectPublicKeyInfo, request.signerCertificate.der])));
 }
 
 export async function enrollOverScep(deps: ScepEnrollmentDeps, request: ScepEnrollment): Promise<ScepOutcome> {
   const requesterKeyHash = transactionKey(request);
-  const earlier = await deps.uow.read.scepTransactions.find(request.transactionId, requesterKeyHash);
-  if (earlier) return outcomeOf(deps, earlier);
+  const earlier = await earlierTransaction(deps, request);
+  if (earlier) return outcomeOf(deps, earlier, request.profile);
   try {
     const profile = deps.profiles.get(request.profile);
     checkSubscriberKey(request.csr.publicKey);
@@ -85,7 +93,7 @@ export async function enrollOverScep(deps: ScepEnrollmentDeps, request: ScepEnro
   } catch (error) {
     if (isDomainError(error) && error.code === 'scep.transaction-exists') {
       const first = await deps.uow.read.scepTransactions.find(request.transactionId, requesterKeyHash);
-      if (first) return outcomeOf(deps, first);
+      if (first) return outcomeOf(deps, first, request.profile);
     }
     return failureFrom(error);
   }
@@ -154,23 +162,47 @@ async function consumeChallenge(challenges: ChallengeRepository, grant: Challeng
   }
 }
 
-/** The answer for a transaction already on record: its certificate, a wait, or its refusal. */
-export async function outcomeOf(deps: Pick<ScepEnrollmentDeps, 'uow'>, transaction: ScepTransaction): Promise<ScepOutcome> {
-  if (transaction.status === 'pending') return { status: 'PENDING' };
+/**
+ * The answer for a transaction already on record, asked about at the URL of `profile`: its
+ * certificate, a wait, or its refusal. A wait ends when its approval request does: one that expired
+ * undecided, or was decided without the certificate being issued, is a refusal.
+ */
+export async function outcomeOf(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>, transaction: ScepTransaction, profile: string): Promise<ScepOutcome> {
+  if (transaction.profile !== profile) {
+    return { status: 'FAILURE', failInfo: 'badRequest', reason: `transaction ${transaction.transactionId} is for the ${transaction.profile} profile` };
+  }
+  if (transaction.status === 'pending') return pendingOutcome(deps, transaction);
   if (transaction.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
   const record: CertificateRecord | null = await deps.uow.read.certificates.findBySerial(transaction.certificateSerial ?? '');
   if (!record) return { status: 'FAILURE', failInfo: 'badCertId', reason: 'the certificate is not on record' };
   return { status: 'SUCCESS', certificate: record.der };
 }
 
-/** CertPoll (RFC 8894 §3.3.3): the state of the requester's own transaction. */
+/**
+ * A transaction waiting for its approval request. Approved, it is being issued (completeScepApproval
+ * closes it if it cannot be); rejected, it is being closed; undecided past its expiry, nobody can
+ * approve it any more.
+ */
+async function pendingOutcome(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>, transaction: ScepTransaction): Promise<ScepOutcome> {
+  const approval = transaction.approvalId ? await deps.uow.read.approvals.findById(transaction.approvalId) : null;
+  const open = approval?.status === 'open' && approval.expiresAt.getTime() > deps.clock.now().getTime();
+  if (open || approval?.status === 'approved') return { status: 'PENDING' };
+  if (approval?.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
+  return { status: 'FAILURE', failInfo: 'badRequest', reason: 'no operator approved the request in time' };
+}
+
+/**
+ * CertPoll (RFC 8894 §3.3.3): the state of the requester's own transaction, asked by the key it
+ * certifies (PKCSReq) or by the certificate that signed it (RenewalReq).
+ */
 export async function pollScepTransaction(
-  deps: Pick<ScepEnrollmentDeps, 'uow'>,
-  input: { transactionId: string; requesterPublicKey: Buffer },
+  deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>,
+  input: { profile: string; transactionId: string; signerCertificate: Buffer; requesterPublicKey: Buffer },
 ): Promise<ScepOutcome> {
-  const transaction = await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.requesterPublicKey));
+  const transaction = await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.requesterPublicKey))
+    ?? await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.signerCertificate));
   if (!transaction) return failureFrom(fail('scep.unknown-transaction', 'no such transaction for this key'));
-  return outcomeOf(deps, transaction);
+  return outcomeOf(deps, transaction, input.profile);
 }
 
 /** GetCert (RFC 8894 §3.3.4): a certificate this CA issued, by issuer name and serial number. */

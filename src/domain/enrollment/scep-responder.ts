@@ -6,7 +6,7 @@
  */
 import type { CertRepSigner, ContentEncryption, MessageData, PkiMessage } from '../../lib/pki/index.js';
 import {
-  buildCertRep, createCertRepSigner, decryptEnvelopedData, degenerateSignedData, PkiError, readCertificate,
+  buildCertRep, certificateSerialHex, createCertRepSigner, decryptEnvelopedData, degenerateSignedData, importPublicKey, PkiError,
   readMessageData, readPkiMessage,
 } from '../../lib/pki/index.js';
 import type { IdentityRepository, KeyStore, SigningKey } from '../ca/index.js';
@@ -18,6 +18,7 @@ import type { ScepOutcome } from './scep-outcome.js';
 import { failureFrom } from './scep-outcome.js';
 
 const UNREADABLE: ScepOutcome = { status: 'FAILURE', failInfo: 'badMessageCheck', reason: 'the message cannot be read' };
+const NOT_RSA: ScepOutcome = { status: 'FAILURE', failInfo: 'badAlg', reason: 'sign the message with an RSA key: the reply is encrypted to it' };
 
 /** RFC 8894 §3.5.2. GetNextCACert is not offered: mcms does not roll CAs over yet. */
 export const SCEP_CAPABILITIES = ['POSTPKIOperation', 'SHA-1', 'SHA-256', 'SHA-512', 'AES', 'DES3', 'Renewal', 'SCEPStandard'];
@@ -65,16 +66,21 @@ export class ScepResponder {
     const content = await this.readContent(message);
     if (!content) return UNREADABLE;
     try {
+      // Every answer with a certificate or CRL is encrypted to the signer's key, and key transport needs
+      // RSA (RFC 8894 §3.2.2): refused before a challenge is used or anything issued.
+      if (importPublicKey(message.signerPublicKey).info.kind !== 'rsa') return NOT_RSA;
       if ('request' in content) {
-        const signer = readCertificate(message.signerCertificate);
         return await enrollOverScep(deps, {
           kind: content.messageType, profile, transactionId: message.transactionId, csr: content.request,
-          signerCertificate: { der: message.signerCertificate, serial: signer.serialHex, subjectPublicKeyInfo: message.signerPublicKey },
+          // Read leniently: a client's self-signed certificate need not be strict DER.
+          signerCertificate: { der: message.signerCertificate, serial: certificateSerialHex(message.signerCertificate), subjectPublicKeyInfo: message.signerPublicKey },
         });
       }
       switch (content.messageType) {
         case 'CertPoll':
-          return await pollScepTransaction(deps, { transactionId: message.transactionId, requesterPublicKey: message.signerPublicKey });
+          return await pollScepTransaction(deps, {
+            profile, transactionId: message.transactionId, signerCertificate: message.signerCertificate, requesterPublicKey: message.signerPublicKey,
+          });
         case 'GetCert':
           return await fetchCertificate(deps, content);
         case 'GetCRL': {
@@ -83,6 +89,8 @@ export class ScepResponder {
         }
       }
     } catch (error) {
+      // The message's own bytes (a signer certificate or key past what reading it checked) are the sender's fault.
+      if (error instanceof PkiError) return { status: 'FAILURE', failInfo: 'badMessageCheck', reason: error.message };
       return failureFrom(error);
     }
   }

@@ -6,5 +6,6 @@ export const SUBSCRIBER_ERRORS = [
   'mailbox.taken',
   'device.not-found',
   'device.invalid',
+  'device.inactive',
 ] as const;
 export type SubscriberErrorCode = (typeof SUBSCRIBER_ERRORS)[number];

@@ -44,6 +44,7 @@ export const EXIT_CODES = {
   'mailbox.taken': EXIT.conflict,
   'device.not-found': EXIT.notFound,
   'device.invalid': EXIT.dataError,
+  'device.inactive': EXIT.failure,
   'page.invalid-cursor': EXIT.usage,
   'approval.not-found': EXIT.notFound,
   'approval.already-voted': EXIT.conflict,

@@ -57,6 +57,7 @@ export const PROBLEMS = {
   'mailbox.taken': { status: 409, title: 'Mailbox belongs to another subscriber' },
   'device.not-found': { status: 404, title: 'Device not found' },
   'device.invalid': { status: 400, title: 'Invalid device' },
+  'device.inactive': { status: 409, title: 'Device lost or retired' },
   'page.invalid-cursor': { status: 400, title: 'Invalid page cursor' },
   'approval.not-found': { status: 404, title: 'Approval request not found' },
   'approval.already-voted': { status: 409, title: 'Already voted on this request' },

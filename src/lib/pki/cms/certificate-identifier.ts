@@ -45,6 +45,13 @@ export function subjectPublicKeyInfoOf(certificate: Buffer): Buffer {
   return certificateParts(certificate).subjectPublicKeyInfo;
 }
 
+/** The certificate's serial number as lowercase hex without leading zeros (serialToHex), read leniently. */
+export function certificateSerialHex(certificate: Buffer): string {
+  return serialHexOf(certificateParts(certificate).serial);
+}
+
+const serialHexOf = (serial: Buffer) => serialToHex(readIntegerBytes(serial, readTlv(serial, 0, lenient), lenient));
+
 /** IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }. */
 export function encodeIssuerAndSerialNumber(certificate: Buffer): Buffer {
   const { issuer, serial } = certificateParts(certificate);
@@ -72,6 +79,5 @@ export function identifiesCertificate(id: CertificateIdentifier, certificate: Bu
     return keyIdentifier !== undefined && keyIdentifier.equals(id.keyIdentifier);
   }
   const { issuer, serial } = certificateParts(certificate);
-  const serialHex = serialToHex(readIntegerBytes(serial, readTlv(serial, 0, lenient), lenient));
-  return issuer.equals(id.issuer) && serialHex === id.serialHex;
+  return issuer.equals(id.issuer) && serialHexOf(serial) === id.serialHex;
 }

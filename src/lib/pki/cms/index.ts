@@ -5,7 +5,7 @@
 export * from './cms-oids.js';
 export { encodeAttributes, readAttributes } from './attributes.js';
 export type { Attribute, AttributeMap } from './attributes.js';
-export { encodeIssuerAndSerialNumber, identifiesCertificate } from './certificate-identifier.js';
+export { certificateSerialHex, encodeIssuerAndSerialNumber, identifiesCertificate } from './certificate-identifier.js';
 export type { CertificateIdentifier } from './certificate-identifier.js';
 export { contentEncryptionKeyLength } from './content-encryption.js';
 export type { ContentEncryption } from './content-encryption.js';
