@@ -2,12 +2,14 @@
  * SCEP transactions at their edges, over HTTP with a simulated device and a clock the test moves: a
  * request signed with an EC key (the reply could not be encrypted to it), a client certificate that
  * is not strict DER, a replay or CertPoll at another profile's URL, a renewal that waits for approval
- * and is collected with CertPoll, an approval that nobody gives in time, and a device reported lost
- * while its request waits.
+ * and is collected with CertPoll, challenges and decisions through the CLI, an approval that nobody
+ * gives in time, and a device reported lost while its request waits.
  */
 import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import pino from 'pino';
 import type { Principal } from '../../src/domain/access/index.js';
 import { startHttpServer } from '../../src/entrypoints/http/app.js';
@@ -20,6 +22,7 @@ import type { ScepDevice } from '../support/scep-device.js';
 import { issuerAndSubject, newScepDevice, pkiMessage, readCertRep } from '../support/scep-device.js';
 import type { RequestOptions } from '../support/scep-device.js';
 
+const BIN = resolve(import.meta.dirname, '../../bin/mcms');
 const DAY = 86_400_000;
 const FAIL = { badAlg: '0', badRequest: '2' } as const;
 
@@ -115,6 +118,46 @@ for (const { dialect, skip } of dialects) {
       const renewed = await poll(renewal, '/scep/smime-dual', { signer: old });
       assert.equal(renewed.status, 'SUCCESS', renewed.failInfo);
       assert.deepEqual(readCertificate(renewed.certificates[0]!).subjectPublicKeyInfo, renewal.party.publicKey.export({ type: 'spki', format: 'der' }));
+    });
+
+    test('a RenewalReq is refused when signed by a certificate of another profile, a revoked one or one this CA did not issue', async () => {
+      const device = await newScepDevice(await challenge());
+      const current = { ...device.party, certificate: (await send(device, '/scep')).certificates[0]! };
+      const renew = async (path: string, signer: typeof current) =>
+        outcome(await send(await newScepDevice(undefined, 'renewal'), path, { messageType: 'RenewalReq', signer }));
+      assert.deepEqual(await renew('/scep/device-auth', current), ['FAILURE', FAIL.badRequest], 'another profile');
+      assert.deepEqual(await renew('/scep', device.party), ['FAILURE', FAIL.badRequest], 'a self-signed certificate');
+      await instance.mcms.certificates.revoke(admin(), { serial: readCertificate(current.certificate).serialHex, reason: 'keyCompromise' });
+      assert.deepEqual(await renew('/scep', current), ['FAILURE', FAIL.badRequest], 'a revoked certificate');
+    });
+
+    test('through the CLI: challenge create gives the device its secret; approve and reject decide waiting requests', async () => {
+      // Before the clock is moved: the CLI runs on the real clock, the server on the test's.
+      const cli = (...args: string[]) => {
+        const run = spawnSync(process.execPath, [BIN, '--json', ...args], {
+          env: { ...process.env, MCMS_TOKEN: '', MCMS_MASTER_KEY: '', MCMS_DATABASE_URL: '', ...instance.env }, encoding: 'utf8',
+        });
+        assert.equal(run.status, 0, `mcms ${args.join(' ')}: ${run.stderr}`);
+        return JSON.parse(run.stdout) as Record<string, unknown>;
+      };
+      const created = cli('challenge', 'create', 'sam@example.test');
+      assert.equal(created.profile, 'smime-signing');
+      assert.equal(created.secretHash, undefined, 'the hash is not shown');
+      assert.equal((await send(await newScepDevice(String(created.challenge)), '/scep')).status, 'SUCCESS');
+
+      const [kept, refused] = [await newScepDevice(String(cli('challenge', 'create', 'sam@example.test', '--profile', 'smime-dual').challenge)),
+        await newScepDevice(String(cli('challenge', 'create', 'sam@example.test', '--profile', 'smime-dual').challenge))];
+      assert.equal((await send(kept, '/scep/smime-dual')).status, 'PENDING');
+      const keptApproval = await waitingApproval();
+      assert.equal((await send(refused, '/scep/smime-dual')).status, 'PENDING');
+      const waiting = (cli('approval', 'list', '--status', 'open', '--kind', 'scep-enrollment').items as { id: string }[]).map((a) => a.id);
+      assert.equal(waiting.length, 2);
+      assert.equal(cli('approve', keptApproval).status, 'approved');
+      assert.equal(cli('reject', waiting.find((id) => id !== keptApproval)!, '--comment', 'not this device').status, 'rejected');
+      const issued = await poll(kept, '/scep/smime-dual');
+      assert.equal(issued.status, 'SUCCESS');
+      assert.deepEqual(readCertificate(issued.certificates[0]!).subjectPublicKeyInfo, kept.party.publicKey.export({ type: 'spki', format: 'der' }));
+      assert.deepEqual(outcome(await poll(refused, '/scep/smime-dual')), ['FAILURE', FAIL.badRequest]);
     });
 
     test('a request nobody approves in time ends in FAILURE, not PENDING for ever', async () => {
