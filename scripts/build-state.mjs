@@ -26,21 +26,24 @@ export function sourceFiles(root) {
   return files.sort();
 }
 
-/** The newest modification time among the sources and the build's other inputs. */
-function newestInput(root, sources) {
-  let newest = 0;
-  for (const file of [...sources, ...INPUTS.map((name) => join(root, name))]) newest = Math.max(newest, statSync(file).mtimeMs);
-  return newest;
-}
-
-/** What the build records about itself in dist/.build.json. */
+/**
+ * What the build records about itself in dist/.build.json: every input (the sources, tsconfig.json and
+ * the build script) with its size and modification time. The build is current while they are all the
+ * same: an edit, a file copied in with an older time, one added or one removed all make it stale.
+ */
 export function stampFor(root, sources) {
-  return { sources: sources.map((file) => relative(join(root, 'src'), file)), newestInput: newestInput(root, sources) };
+  const inputs = [...sources, ...INPUTS.map((name) => join(root, name))];
+  return {
+    inputs: inputs.map((file) => {
+      const { size, mtimeMs } = statSync(file);
+      return [relative(root, file), size, mtimeMs];
+    }),
+  };
 }
 
 /**
- * The URL of dist/main/cli.js when the build there is current — made from the same set of sources,
- * none of them (nor tsconfig.json, nor the build script) changed since — and otherwise null.
+ * The URL of dist/main/cli.js when the build there is current (made from its inputs as they are now),
+ * and otherwise null.
  */
 export function currentBuild(root) {
   let stamp;
@@ -50,9 +53,7 @@ export function currentBuild(root) {
     return null;
   }
   try {
-    const sources = sourceFiles(root);
-    const now = stampFor(root, sources);
-    if (now.newestInput > stamp.newestInput || now.sources.join('\n') !== stamp.sources.join('\n')) return null;
+    if (JSON.stringify(stampFor(root, sourceFiles(root))) !== JSON.stringify(stamp)) return null;
   } catch {
     return null;
   }

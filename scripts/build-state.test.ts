@@ -25,7 +25,10 @@ const stamp = () => {
 };
 
 test('the build is current until a source, tsconfig.json or the build script changes, or a source comes or goes', () => {
-  for (const path of ['src/main/cli.ts', 'src/lib/a.ts', 'src/lib/a.test.ts', 'src/lib/fixtures/f.ts', 'src/types.d.ts', 'tsconfig.json', 'scripts/build.mjs']) write(path);
+  for (const path of ['src/main/cli.ts', 'src/lib/a.ts', 'src/lib/a.test.ts', 'src/lib/fixtures/f.ts', 'src/types.d.ts', 'tsconfig.json', 'scripts/build.mjs']) {
+    write(path);
+    age(path, -3600);
+  }
   assert.deepEqual((sourceFiles(root) as string[]).map((f) => f.slice(root.length + 1)), ['src/lib/a.ts', 'src/main/cli.ts'], 'no tests, fixtures or declarations');
   assert.equal(currentBuild(root), null, 'no build at all');
   stamp();
@@ -40,6 +43,13 @@ test('the build is current until a source, tsconfig.json or the build script cha
     stamp();
     assert.notEqual(currentBuild(root), null);
   }
+  age('src/lib/a.ts', -7200);
+  assert.equal(currentBuild(root), null, 'a source replaced by an older copy');
+  stamp();
+  writeFileSync(join(root, 'src/lib/a.ts'), 'export {};\n');
+  age('src/lib/a.ts', -7200);
+  assert.equal(currentBuild(root), null, 'a source whose size changed');
+  stamp();
   write('src/lib/b.ts');
   age('src/lib/b.ts', -3600);
   assert.equal(currentBuild(root), null, 'a new source, however old');
@@ -51,7 +61,9 @@ test('the build is current until a source, tsconfig.json or the build script cha
 });
 
 test('bin/mcms answers the same from the build and, with MCMS_FROM_SOURCE=1, from the sources', () => {
-  const bin = resolve(import.meta.dirname, '../bin/mcms');
+  const repo = resolve(import.meta.dirname, '..');
+  assert.notEqual(currentBuild(repo), null, 'npm test builds first, so the build is current here');
+  const bin = resolve(repo, 'bin/mcms');
   const run = (env: Record<string, string>) => spawnSync(process.execPath, [bin, '--version'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const fromBuild = run({});
   const fromSource = run({ MCMS_FROM_SOURCE: '1' });

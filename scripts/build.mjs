@@ -13,6 +13,8 @@ const dist = join(root, 'dist');
 const sources = sourceFiles(root);
 // The stamp describes the sources as they are before they are read: one edited during the build makes it stale.
 const stamp = stampFor(root, sources);
+// The stamp goes first: a command starting meanwhile runs the sources, not a half-removed build.
+rmSync(join(dist, STAMP), { force: true });
 rmSync(dist, { recursive: true, force: true });
 await build({
   entryPoints: sources, outdir: dist, outbase: join(root, 'src'),

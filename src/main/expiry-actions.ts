@@ -116,16 +116,29 @@ function runCommand(env: ActionEnv): ExpiryAction {
         timedOut = true;
         killGroup(child.pid);
       }, timeoutMs);
+      if (child.pid !== undefined) runningGroups.add(child.pid);
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (c, s) => resolve([c, s]));
-      }).finally(() => clearTimeout(timer));
+      }).finally(() => {
+        clearTimeout(timer);
+        if (child.pid !== undefined) runningGroups.delete(child.pid);
+      });
       if (code === 0) return `${path} exited 0`;
       const how = signal ? `was killed (${signal}${timedOut ? `, time-out ${timeoutMs} ms` : ''})` : `exited ${code}`;
       throw new Error(`${path} ${how}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
     },
   };
 }
+
+/**
+ * Process groups of commands still running. A group of its own is out of reach of a Ctrl-C and
+ * outlives mcms, so whatever is left of them is killed when mcms exits.
+ */
+const runningGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of runningGroups) killGroup(pid);
+});
 
 /** SIGKILL to a child's whole process group; one that is already gone is no error. */
 function killGroup(pid: number | undefined): void {

@@ -110,14 +110,23 @@ for (const { dialect, skip } of dialects) {
       const first = await poll(device, '/scep/smime-dual');
       assert.equal(first.status, 'SUCCESS');
 
+      // As scepclient does: the renewal reuses the key, the request and the transactionID of the enrollment.
       const old = { ...device.party, certificate: first.certificates[0]! };
-      const renewal = await newScepDevice(undefined, 'renewed device');
-      assert.equal((await send(renewal, '/scep/smime-dual', { messageType: 'RenewalReq', signer: old })).status, 'PENDING');
-      assert.equal((await poll(renewal, '/scep/smime-dual', { signer: old })).status, 'PENDING');
+      assert.equal((await send(device, '/scep/smime-dual', { messageType: 'RenewalReq', signer: old })).status, 'PENDING');
+      assert.equal((await poll(device, '/scep/smime-dual', { signer: old })).status, 'PENDING', 'the renewal, not the enrollment it reuses the ID of');
       await instance.mcms.approvals.vote(officer, { id: await waitingApproval(), decision: 'approve' });
-      const renewed = await poll(renewal, '/scep/smime-dual', { signer: old });
+      const renewed = await poll(device, '/scep/smime-dual', { signer: old });
       assert.equal(renewed.status, 'SUCCESS', renewed.failInfo);
-      assert.deepEqual(readCertificate(renewed.certificates[0]!).subjectPublicKeyInfo, renewal.party.publicKey.export({ type: 'spki', format: 'der' }));
+      assert.notDeepEqual(renewed.certificates[0], old.certificate, 'a new certificate');
+      assert.deepEqual(readCertificate(renewed.certificates[0]!).subjectPublicKeyInfo, device.party.publicKey.export({ type: 'spki', format: 'der' }));
+
+      // A renewal waiting while its old certificate is revoked is not issued when approved.
+      const next = { ...device.party, certificate: renewed.certificates[0]! };
+      const other = await newScepDevice(undefined, 'rekeyed device');
+      assert.equal((await send(other, '/scep/smime-dual', { messageType: 'RenewalReq', signer: next })).status, 'PENDING');
+      await instance.mcms.certificates.revoke(admin(), { serial: readCertificate(next.certificate).serialHex, reason: 'keyCompromise' });
+      await assert.rejects(instance.mcms.approvals.vote(officer, { id: await waitingApproval(), decision: 'approve' }), { code: 'scep.renewal-refused' });
+      assert.deepEqual(outcome(await poll(other, '/scep/smime-dual', { signer: next })), ['FAILURE', FAIL.badRequest]);
     });
 
     test('a RenewalReq is refused when signed by a certificate of another profile, a revoked one or one this CA did not issue', async () => {

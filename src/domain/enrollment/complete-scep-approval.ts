@@ -7,11 +7,12 @@
  */
 import type { ApprovalRequest } from '../access/index.js';
 import { recordAuditEvent } from '../audit/index.js';
-import { isDomainError } from '../errors.js';
+import { DomainError, isDomainError } from '../errors.js';
 import { findSubscriberDevice } from '../subscribers/index.js';
 import { certifyRequest, issuanceDetails } from './certify.js';
 import { readCertificationRequest } from './read-request.js';
 import type { ScepEnrollmentDeps } from './scep-enrollment.js';
+import { checkRenewalStillValid } from './scep-enrollment.js';
 
 export async function completeScepApproval(deps: ScepEnrollmentDeps, approval: ApprovalRequest): Promise<void> {
   if (approval.kind !== 'scep-enrollment' || approval.status === 'open') return;
@@ -31,12 +32,14 @@ export async function completeScepApproval(deps: ScepEnrollmentDeps, approval: A
     const subscriber = await deps.uow.read.subscribers.findById(transaction.subscriberId);
     if (!subscriber) return await close('the person is gone');
     const device = transaction.deviceId ? await findSubscriberDevice(deps.uow.read.devices, subscriber, transaction.deviceId) : null;
+    if (typeof approval.details.renewalOf === 'string') await checkRenewalStillValid(deps, approval.details.renewalOf);
     record = await certifyRequest(deps, {
       profile: deps.profiles.get(transaction.profile), subscriber, device, key: readCertificationRequest(transaction.csr), now,
     });
   } catch (error) {
-    if (isDomainError(error)) await close(error.message);
-    throw error;
+    if (!isDomainError(error)) throw error;
+    await close(error.message);
+    throw new DomainError(error.code, `the vote is recorded, but no certificate was issued: ${error.message}`, error.details);
   }
   await deps.uow.transaction(async (tx) => {
     await tx.certificates.insert(record);

@@ -41,6 +41,8 @@ export interface ChallengeGrant {
   subscriber: string;
   deviceId: string | null;
   challengeId: string | null;
+  /** For a RenewalReq: the serial of the certificate that signed it. */
+  renewalOf?: string;
 }
 
 /**

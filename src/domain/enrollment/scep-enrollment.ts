@@ -116,7 +116,14 @@ async function grantByRenewal(deps: ScepEnrollmentDeps, request: ScepEnrollment,
   if (!old || !old.der.equals(request.signerCertificate.der)) throw refuse('the renewal is not signed by a certificate this CA issued');
   if (certificateState(old, deps.clock.now()) !== 'valid') throw refuse(`the certificate signing the renewal is ${certificateState(old, deps.clock.now())}`);
   if (old.profile !== profile.id || !old.subscriberId) throw refuse(`the certificate signing the renewal is not a ${profile.id} certificate`);
-  return { subscriber: old.subscriberId, deviceId: old.deviceId, challengeId: null };
+  return { subscriber: old.subscriberId, deviceId: old.deviceId, challengeId: null, renewalOf: old.serial };
+}
+
+/** A renewal held for approval is issued only while the certificate that signed it is still valid. */
+export async function checkRenewalStillValid(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>, serial: string): Promise<void> {
+  const old = await deps.uow.read.certificates.findBySerial(serial);
+  const state = old ? certificateState(old, deps.clock.now()) : 'unknown';
+  if (state !== 'valid') throw fail('scep.renewal-refused', `the certificate ${serial} that signed the renewal is ${state} now`);
 }
 
 async function issueNow(
@@ -145,7 +152,10 @@ async function holdForApproval(
     const approval = await openApproval(tx, deps.clock, deps.principal, {
       kind: 'scep-enrollment', target: transaction.transactionId, requiredApprovals: 1, ttlMs: deps.approval.ttlMs,
       summary: `${transaction.profile} certificate for ${primaryMailbox(input.subscriber)}${transaction.deviceId ? ` (device ${transaction.deviceId})` : ''}`,
-      details: { profile: transaction.profile, subscriber: primaryMailbox(input.subscriber), device: transaction.deviceId },
+      details: {
+        profile: transaction.profile, subscriber: primaryMailbox(input.subscriber), device: transaction.deviceId,
+        ...(input.grant.renewalOf ? { renewalOf: input.grant.renewalOf } : {}),
+      },
     });
     await tx.scepTransactions.insert({ ...transaction, approvalId: approval.id });
     await consumeChallenge(tx.challenges, input.grant, deps.clock);
@@ -178,15 +188,23 @@ export async function outcomeOf(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>,
   return { status: 'SUCCESS', certificate: record.der };
 }
 
+/** How long an approved request may stay unissued before its device is told to give up. */
+const COMPLETION_GRACE_MS = 3_600_000;
+
 /**
  * A transaction waiting for its approval request. Approved, it is being issued (completeScepApproval
- * closes it if it cannot be); rejected, it is being closed; undecided past its expiry, nobody can
- * approve it any more.
+ * closes it if it cannot be; one still unissued an hour later failed on the way); rejected, it is being
+ * closed; undecided past its expiry, nobody can approve it any more.
  */
 async function pendingOutcome(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>, transaction: ScepTransaction): Promise<ScepOutcome> {
   const approval = transaction.approvalId ? await deps.uow.read.approvals.findById(transaction.approvalId) : null;
-  const open = approval?.status === 'open' && approval.expiresAt.getTime() > deps.clock.now().getTime();
-  if (open || approval?.status === 'approved') return { status: 'PENDING' };
+  const now = deps.clock.now().getTime();
+  const open = approval?.status === 'open' && approval.expiresAt.getTime() > now;
+  if (open) return { status: 'PENDING' };
+  if (approval?.status === 'approved') {
+    if (now - (approval.decidedAt ?? approval.createdAt).getTime() < COMPLETION_GRACE_MS) return { status: 'PENDING' };
+    return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was approved, but no certificate could be issued for it: enroll again' };
+  }
   if (approval?.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
   return { status: 'FAILURE', failInfo: 'badRequest', reason: 'no operator approved the request in time' };
 }
@@ -199,8 +217,10 @@ export async function pollScepTransaction(
   deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>,
   input: { profile: string; transactionId: string; signerCertificate: Buffer; requesterPublicKey: Buffer },
 ): Promise<ScepOutcome> {
-  const transaction = await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.requesterPublicKey))
-    ?? await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.signerCertificate));
+  // The renewal first: scepclient renews with the key and transactionID of its first enrollment, so a
+  // poll signed by the old certificate would otherwise find that enrollment and get the old certificate.
+  const transaction = await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.signerCertificate))
+    ?? await deps.uow.read.scepTransactions.find(input.transactionId, keyHash(input.requesterPublicKey));
   if (!transaction) return failureFrom(fail('scep.unknown-transaction', 'no such transaction for this key'));
   return outcomeOf(deps, transaction, input.profile);
 }

@@ -65,15 +65,22 @@ export class ScepResponder {
   private async decide(deps: ScepEnrollmentDeps, profile: string, message: PkiMessage): Promise<ScepOutcome> {
     const content = await this.readContent(message);
     if (!content) return UNREADABLE;
+    let signerSerial: string;
     try {
       // Every answer with a certificate or CRL is encrypted to the signer's key, and key transport needs
       // RSA (RFC 8894 §3.2.2): refused before a challenge is used or anything issued.
       if (importPublicKey(message.signerPublicKey).info.kind !== 'rsa') return NOT_RSA;
+      // Read leniently: a client's self-signed certificate need not be strict DER.
+      signerSerial = certificateSerialHex(message.signerCertificate);
+    } catch (error) {
+      if (error instanceof PkiError) return { status: 'FAILURE', failInfo: 'badMessageCheck', reason: `the signer certificate: ${error.message}` };
+      throw error;
+    }
+    try {
       if ('request' in content) {
         return await enrollOverScep(deps, {
           kind: content.messageType, profile, transactionId: message.transactionId, csr: content.request,
-          // Read leniently: a client's self-signed certificate need not be strict DER.
-          signerCertificate: { der: message.signerCertificate, serial: certificateSerialHex(message.signerCertificate), subjectPublicKeyInfo: message.signerPublicKey },
+          signerCertificate: { der: message.signerCertificate, serial: signerSerial, subjectPublicKeyInfo: message.signerPublicKey },
         });
       }
       switch (content.messageType) {
@@ -89,8 +96,6 @@ export class ScepResponder {
         }
       }
     } catch (error) {
-      // The message's own bytes (a signer certificate or key past what reading it checked) are the sender's fault.
-      if (error instanceof PkiError) return { status: 'FAILURE', failInfo: 'badMessageCheck', reason: error.message };
       return failureFrom(error);
     }
   }
