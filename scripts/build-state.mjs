@@ -46,16 +46,11 @@ export function stampFor(root, sources) {
  * and otherwise null.
  */
 export function currentBuild(root) {
-  let stamp;
   try {
-    stamp = JSON.parse(readFileSync(join(root, 'dist', STAMP), 'utf8'));
+    const recorded = readFileSync(join(root, 'dist', STAMP), 'utf8');
+    if (JSON.stringify(stampFor(root, sourceFiles(root))) !== recorded.trim()) return null;
   } catch {
-    return null;
-  }
-  try {
-    if (JSON.stringify(stampFor(root, sourceFiles(root))) !== JSON.stringify(stamp)) return null;
-  } catch {
-    return null;
+    return null; // no build, or an input gone while looking
   }
   return pathToFileURL(join(root, 'dist', 'main', 'cli.js')).href;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * Captures SCEP requests from the real clients as test vectors: micromdm's scepclient (PKCSReq, then
- * RenewalReq) and certmonger (PKCSReq over GET), against a minimal SCEP server with a fixed test RA,
+ * RenewalReq) and certmonger (PKCSReq over GET), against a minimal SCEP server with a test RA,
  * into src/lib/pki/scep/fixtures/vectors/ (read by vectors.test.ts), with the test RA's key they are
  * encrypted to (a new one each run: the directory is made anew). Needs the Debian packages `scep`,
  * `certmonger` and `dbus`: `node --import tsx scripts/capture-scep-vectors.ts`.
@@ -13,20 +13,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCertRep, createCertRepSigner, decryptEnvelopedData, degenerateSignedData, readMessageData, readPkiMessage } from '../src/lib/pki/index.js';
-import { issueTestCertificate, issueTestLeaf, rawDecryptWith, rsaKeys, signWith } from '../src/lib/pki/cms/fixtures/test-certificates.js';
+import { issueTestLeaf, rawDecryptWith, signWith, testHierarchy } from '../src/lib/pki/cms/fixtures/test-certificates.js';
 import type { TestParty } from '../src/lib/pki/cms/fixtures/test-certificates.js';
 import { Certmonger, scepclient } from '../test/support/scep-clients.js';
 
 const out = resolve(import.meta.dirname, '../src/lib/pki/scep/fixtures/vectors');
 const CHALLENGE = 'vector-secret';
 
-/** A new test CA and RA, written to `out`: every vector of a run is encrypted to this RA. */
+/** A new test CA and RA; the RA is written to `out`: every vector of a run is encrypted to it. */
 function testParties(): { ca: TestParty; ra: TestParty } {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const ca = issueTestCertificate({ commonName: 'mcms vectors test CA', keys: rsaKeys(), ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
-  const ra = issueTestCertificate({ commonName: 'mcms vectors test SCEP RA', keys: rsaKeys(), issuer: ca, keyUsage: ['digitalSignature', 'keyEncipherment'] });
-  writeFileSync(join(out, 'ca.pem'), ca.certificatePem);
+  const { ca, ra } = testHierarchy();
   writeFileSync(join(out, 'ra.pem'), ra.certificatePem);
   writeFileSync(join(out, 'ra.key'), ra.privateKeyPem);
   return { ca, ra };

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/index.js';
 import type { CliEnvironment, GlobalOptions } from '../entrypoints/cli/context.js';
 import { runProgram } from '../entrypoints/cli/program.js';
 import type { Mcms } from '../entrypoints/services.js';
+import { urlHost } from '../lib/url-host.js';
 import { ConnectionBalancer, serveHandedConnections, workerSocketPath } from './connection-balancer.js';
 import { openMcms } from './open-mcms.js';
 
@@ -61,8 +62,7 @@ async function superviseWorkers(mcms: Mcms): Promise<void> {
   try {
     await Promise.race([Promise.all(workers.map((w) => balancer.add(w))), workerExit.then((why) => Promise.reject(new Error(`${why} during start-up`)))]);
     const address = await balancer.listen(mcms.settings.host, mcms.settings.port);
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
+    const url = `http://${urlHost(address.address)}:${address.port}`;
     logger.info({ url, baseUrl: mcms.settings.baseUrl, database: mcms.settings.database, workers: workers.length }, `mcms listening on ${url}`);
     for (const warning of mcms.settings.warnings) logger.warn(warning);
     // The supervisor runs the node's scheduled jobs; the workers only serve requests.

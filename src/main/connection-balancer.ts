@@ -42,10 +42,7 @@ export class ConnectionBalancer {
   /** Resolves once `worker` said it is ready; it gets connections from then on until it exits. */
   async add(worker: Worker): Promise<void> {
     worker.on('message', (message: unknown) => {
-      if (typeOf(message) === CLOSED) {
-        const count = Number((message as Message)?.count) || 0;
-        if (this.#open.has(worker)) this.#open.set(worker, Math.max(0, this.#open.get(worker)! - count));
-      }
+      if (typeOf(message) === CLOSED) this.#release(worker, Number((message as Message)?.count) || 0);
     });
     worker.once('exit', () => this.#open.delete(worker));
     await new Promise<void>((resolve, reject) => {
@@ -82,6 +79,12 @@ export class ConnectionBalancer {
     if (this.#server.listening) this.#server.close();
   }
 
+  /** `count` of the worker's connections have closed (or never reached it). */
+  #release(worker: Worker, count: number): void {
+    const open = this.#open.get(worker);
+    if (open !== undefined) this.#open.set(worker, Math.max(0, open - count));
+  }
+
   #handOver(socket: Socket): void {
     let chosen: Worker | undefined;
     let fewest = Infinity;
@@ -97,7 +100,7 @@ export class ConnectionBalancer {
     // The socket is closed here once sent (keepOpen false); the worker holds the connection from then on.
     worker.send({ type: HANDED }, socket, (error) => {
       if (!error) return;
-      if (this.#open.has(worker)) this.#open.set(worker, Math.max(0, this.#open.get(worker)! - 1));
+      this.#release(worker, 1);
       socket.destroy();
     });
   }

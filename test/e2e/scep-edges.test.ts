@@ -10,17 +10,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import pino from 'pino';
 import type { Principal } from '../../src/domain/access/index.js';
-import { startHttpServer } from '../../src/entrypoints/http/app.js';
 import type { RunningHttpServer } from '../../src/entrypoints/http/app.js';
 import { FixedClock } from '../../src/lib/clock.js';
-import { encodingOf, parseSignedData, readCertificate, readChildren, readTlv, seq } from '../../src/lib/pki/index.js';
+import { encodingOf, readCertificate, readChildren, readTlv, seq } from '../../src/lib/pki/index.js';
 import type { TestInstance } from '../support/instance.js';
-import { dialects, startInstance } from '../support/instance.js';
+import { dialects } from '../support/instance.js';
 import type { ScepDevice } from '../support/scep-device.js';
 import { issuerAndSubject, newScepDevice, pkiMessage, readCertRep } from '../support/scep-device.js';
 import type { RequestOptions } from '../support/scep-device.js';
+import { startScepServer } from '../support/scep-server.js';
+import type { ScepTestServer } from '../support/scep-server.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/mcms');
 const DAY = 86_400_000;
@@ -63,18 +63,13 @@ for (const { dialect, skip } of dialects) {
     };
     const outcome = (rep: { status: string; failInfo?: string | undefined }) => [rep.status, rep.failInfo];
 
+    let scep: ScepTestServer | undefined;
     before(async () => {
-      instance = await startInstance(dialect, { MCMS_PORT: '0', MCMS_HOST: '127.0.0.1', MCMS_PROFILES_SMIME_DUAL_REQUIRE_APPROVAL: 'true' }, { clock });
-      server = await startHttpServer(instance.mcms, { logger: pino({ level: 'silent' }) });
-      await instance.mcms.subscribers.add(admin(), { email: 'sam@example.test' });
+      scep = await startScepServer(dialect, 'sam@example.test', { MCMS_PROFILES_SMIME_DUAL_REQUIRE_APPROVAL: 'true' }, { clock });
+      ({ instance, server, ra, issuing } = scep);
       officer = await instance.mcms.authenticate((await instance.mcms.operators.add(admin(), { name: `officer-${dialect}`, role: 'officer' })).token);
-      const caCerts = Buffer.from(await (await fetch(`${server.url}/scep?operation=GetCACert`)).arrayBuffer());
-      [ra, issuing] = parseSignedData(caCerts).certificates as [Buffer, Buffer];
     });
-    after(async () => {
-      await server?.close();
-      await instance?.dispose();
-    });
+    after(() => scep?.close());
 
     test('a request signed with an EC key gets badAlg before anything is issued; its challenge still works', async () => {
       const secret = await challenge();

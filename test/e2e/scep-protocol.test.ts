@@ -8,16 +8,16 @@ import 'reflect-metadata';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import pino from 'pino';
-import { startHttpServer } from '../../src/entrypoints/http/app.js';
 import type { RunningHttpServer } from '../../src/entrypoints/http/app.js';
-import { parseSignedData, readCertificate, toPem } from '../../src/lib/pki/index.js';
+import { readCertificate, toPem } from '../../src/lib/pki/index.js';
 import { toStreamingBer } from '../../src/lib/pki/cms/fixtures/ber.js';
 import type { TestInstance } from '../support/instance.js';
-import { dialects, startInstance } from '../support/instance.js';
+import { dialects } from '../support/instance.js';
 import { openssl, tempDir } from '../support/openssl.js';
 import type { ScepDevice } from '../support/scep-device.js';
 import { issuerAndSerial, issuerAndSubject, newScepDevice, pkiMessage, readCertRep } from '../support/scep-device.js';
+import { startScepServer } from '../support/scep-server.js';
+import type { ScepTestServer } from '../support/scep-server.js';
 
 for (const { dialect, skip } of dialects) {
   describe(`SCEP protocol on ${dialect}`, { skip }, () => {
@@ -37,17 +37,12 @@ for (const { dialect, skip } of dialects) {
       return readCertRep(device, Buffer.from(await response.arrayBuffer()));
     };
 
+    let scep: ScepTestServer | undefined;
     before(async () => {
-      instance = await startInstance(dialect, { MCMS_PORT: '0', MCMS_HOST: '127.0.0.1', MCMS_PROFILES_SMIME_DUAL_REQUIRE_APPROVAL: 'true' });
-      server = await startHttpServer(instance.mcms, { logger: pino({ level: 'silent' }) });
-      await instance.mcms.subscribers.add(admin(), { email: 'pat@example.test' });
-      const caCerts = Buffer.from(await (await fetch(`${server.url}/scep?operation=GetCACert`)).arrayBuffer());
-      [ra, issuing] = parseSignedData(caCerts).certificates as [Buffer, Buffer];
+      scep = await startScepServer(dialect, 'pat@example.test', { MCMS_PROFILES_SMIME_DUAL_REQUIRE_APPROVAL: 'true' });
+      ({ instance, server, ra, issuing } = scep);
     });
-    after(async () => {
-      await server?.close();
-      await instance?.dispose();
-    });
+    after(() => scep?.close());
 
     test('GetCACaps and GetCACert', async () => {
       const caps = await fetch(`${server.url}/scep/device-auth?operation=GetCACaps`);

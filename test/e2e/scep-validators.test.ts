@@ -10,23 +10,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { startHttpServer } from '../../src/entrypoints/http/app.js';
-import type { RunningHttpServer } from '../../src/entrypoints/http/app.js';
-import { parseSignedData } from '../../src/lib/pki/index.js';
-import type { TestInstance } from '../support/instance.js';
-import { startInstance } from '../support/instance.js';
 import { certificationRequest, newScepDevice, pkiMessage, readCertRep } from '../support/scep-device.js';
+import { startScepServer } from '../support/scep-server.js';
 
 const SECRET = 'webhook-secret-0123456789';
 
-async function scepServer(env: Record<string, string>): Promise<{ instance: TestInstance; server: RunningHttpServer; ra: Buffer }> {
-  const instance = await startInstance('sqlite', { MCMS_PORT: '0', MCMS_HOST: '127.0.0.1', ...env });
-  const server = await startHttpServer(instance.mcms, { logger: pino({ level: 'silent' }) });
-  await instance.mcms.subscribers.add(instance.mcms.localPrincipal(), { email: 'quinn@example.test' });
-  const caCerts = Buffer.from(await (await fetch(`${server.url}/scep?operation=GetCACert`)).arrayBuffer());
-  return { instance, server, ra: parseSignedData(caCerts).certificates[0]! };
-}
+const scepServer = (env: Record<string, string>) => startScepServer('sqlite', 'quinn@example.test', env);
 
 async function enroll(url: string, ra: Buffer, challenge: string, emails: string[] = []) {
   const device = await newScepDevice(challenge);
@@ -65,8 +54,7 @@ describe('webhook challenge validator', () => {
     mcms = await scepServer({ MCMS_SCEP_VALIDATOR: 'webhook', MCMS_SCEP_WEBHOOK_URL: hookUrl, MCMS_SCEP_WEBHOOK_SECRET: SECRET, MCMS_SCEP_WEBHOOK_TIMEOUT_MS: '2000' });
   });
   after(async () => {
-    await mcms?.server.close();
-    await mcms?.instance.dispose();
+    await mcms?.close();
     hook?.close();
   });
 
@@ -93,8 +81,7 @@ describe('static challenge validator (labs)', () => {
     mcms = await scepServer({ MCMS_SCEP_VALIDATOR: 'static', MCMS_SCEP_STATIC_SMIME_SIGNING: 'lab-secret-123' });
   });
   after(async () => {
-    await mcms?.server.close();
-    await mcms?.instance.dispose();
+    await mcms?.close();
   });
 
   test('warns at start that anyone who knows it can enroll', () => {

@@ -182,11 +182,13 @@ export async function outcomeOf(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>,
     return { status: 'FAILURE', failInfo: 'badRequest', reason: `transaction ${transaction.transactionId} is for the ${transaction.profile} profile` };
   }
   if (transaction.status === 'pending') return pendingOutcome(deps, transaction);
-  if (transaction.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
+  if (transaction.status === 'rejected') return REJECTED;
   const record: CertificateRecord | null = await deps.uow.read.certificates.findBySerial(transaction.certificateSerial ?? '');
   if (!record) return { status: 'FAILURE', failInfo: 'badCertId', reason: 'the certificate is not on record' };
   return { status: 'SUCCESS', certificate: record.der };
 }
+
+const REJECTED: ScepOutcome = { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
 
 /** How long an approved request may stay unissued before its device is told to give up. */
 const COMPLETION_GRACE_MS = 3_600_000;
@@ -205,7 +207,7 @@ async function pendingOutcome(deps: Pick<ScepEnrollmentDeps, 'uow' | 'clock'>, t
     if (now - (approval.decidedAt ?? approval.createdAt).getTime() < COMPLETION_GRACE_MS) return { status: 'PENDING' };
     return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was approved, but no certificate could be issued for it: enroll again' };
   }
-  if (approval?.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest', reason: 'the request was rejected by an operator' };
+  if (approval?.status === 'rejected') return REJECTED;
   return { status: 'FAILURE', failInfo: 'badRequest', reason: 'no operator approved the request in time' };
 }
 

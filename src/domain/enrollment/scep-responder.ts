@@ -6,7 +6,7 @@
  */
 import type { CertRepSigner, ContentEncryption, MessageData, PkiMessage } from '../../lib/pki/index.js';
 import {
-  buildCertRep, certificateSerialHex, createCertRepSigner, decryptEnvelopedData, degenerateSignedData, importPublicKey, PkiError,
+  buildCertRep, certificateSerialHex, createCertRepSigner, decryptEnvelopedData, degenerateSignedData, PkiError,
   readMessageData, readPkiMessage,
 } from '../../lib/pki/index.js';
 import type { IdentityRepository, KeyStore, SigningKey } from '../ca/index.js';
@@ -22,6 +22,16 @@ const NOT_RSA: ScepOutcome = { status: 'FAILURE', failInfo: 'badAlg', reason: 's
 
 /** RFC 8894 §3.5.2. GetNextCACert is not offered: mcms does not roll CAs over yet. */
 export const SCEP_CAPABILITIES = ['POSTPKIOperation', 'SHA-1', 'SHA-256', 'SHA-512', 'AES', 'DES3', 'Renewal', 'SCEPStandard'];
+
+/** Read leniently: a client's self-signed certificate need not be strict DER. Null if it cannot be read. */
+function signerSerial(certificate: Buffer): string | null {
+  try {
+    return certificateSerialHex(certificate);
+  } catch (error) {
+    if (error instanceof PkiError) return null;
+    throw error;
+  }
+}
 
 export class ScepResponder {
   readonly capabilities = `${SCEP_CAPABILITIES.join('\n')}\n`;
@@ -65,22 +75,16 @@ export class ScepResponder {
   private async decide(deps: ScepEnrollmentDeps, profile: string, message: PkiMessage): Promise<ScepOutcome> {
     const content = await this.readContent(message);
     if (!content) return UNREADABLE;
-    let signerSerial: string;
-    try {
-      // Every answer with a certificate or CRL is encrypted to the signer's key, and key transport needs
-      // RSA (RFC 8894 §3.2.2): refused before a challenge is used or anything issued.
-      if (importPublicKey(message.signerPublicKey).info.kind !== 'rsa') return NOT_RSA;
-      // Read leniently: a client's self-signed certificate need not be strict DER.
-      signerSerial = certificateSerialHex(message.signerCertificate);
-    } catch (error) {
-      if (error instanceof PkiError) return { status: 'FAILURE', failInfo: 'badMessageCheck', reason: `the signer certificate: ${error.message}` };
-      throw error;
-    }
+    // Every answer with a certificate or CRL is encrypted to the signer's key, and key transport needs
+    // RSA (RFC 8894 §3.2.2): refused before a challenge is used or anything issued.
+    if (message.signerKeyKind !== 'rsa') return NOT_RSA;
     try {
       if ('request' in content) {
+        const serial = signerSerial(message.signerCertificate);
+        if (serial === null) return { status: 'FAILURE', failInfo: 'badMessageCheck', reason: 'the signer certificate has no readable serial number' };
         return await enrollOverScep(deps, {
           kind: content.messageType, profile, transactionId: message.transactionId, csr: content.request,
-          signerCertificate: { der: message.signerCertificate, serial: signerSerial, subjectPublicKeyInfo: message.signerPublicKey },
+          signerCertificate: { der: message.signerCertificate, serial, subjectPublicKeyInfo: message.signerPublicKey },
         });
       }
       switch (content.messageType) {

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config/index.js';
+import { urlHost } from '../../lib/url-host.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
 import type { CliEnvironment, CommandContext, GlobalOptions } from './context.js';
@@ -102,6 +103,5 @@ const LISTEN_ERRORS: Record<string, string> = {
 function cannotListen(error: unknown): string | null {
   const e = error as { code?: unknown; syscall?: unknown; address?: unknown; port?: unknown } | null;
   if (e?.syscall !== 'listen' || typeof e.code !== 'string' || !(e.code in LISTEN_ERRORS)) return null;
-  const address = typeof e.address === 'string' && e.address.includes(':') ? `[${e.address}]` : String(e.address);
-  return `cannot listen on ${address}:${String(e.port)}: ${LISTEN_ERRORS[e.code]} (${e.code}); choose another --port or --host (MCMS_PORT, MCMS_HOST)`;
+  return `cannot listen on ${urlHost(String(e.address))}:${String(e.port)}: ${LISTEN_ERRORS[e.code]} (${e.code}); choose another --port or --host (MCMS_PORT, MCMS_HOST)`;
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { urlHost } from '../../lib/url-host.js';
 import type { Mcms } from '../services.js';
 import { REDACTED_PATHS, installAccessLog } from './access-log.js';
 import { API_PREFIX, API_SCHEMAS, apiV1 } from './api/v1.js';
@@ -107,7 +108,7 @@ export async function startHttpServer(mcms: Mcms, options: HttpOptions & { shutd
   } else {
     await app.listen({ host: mcms.settings.host, port: mcms.settings.port });
     const address = app.server.address() as AddressInfo;
-    url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    url = `http://${urlHost(address.address)}:${address.port}`;
   }
   let closing: Promise<void> | undefined;
   return {

@@ -78,8 +78,9 @@ function verifyValue(signerInfo: SignerInfo, signedBytes: Buffer, key: KeyObject
  * Checks a SignerInfo of `signed` with the signer's SubjectPublicKeyInfo. Throws PkiError
  * 'cms.bad-signature' (mismatch) or 'cms.unsupported-algorithm' (a digest, signature or key we do
  * not handle). An absent eContent is taken as empty, as Go's pkcs7 does for SCEP FAILURE replies.
+ * Returns what the signer's key is.
  */
-export function verifySignerInfo(signed: SignedDataInfo, signerInfo: SignerInfo, publicKeySpki: Buffer): void {
+export function verifySignerInfo(signed: SignedDataInfo, signerInfo: SignerInfo, publicKeySpki: Buffer): PublicKeyInfo {
   const digest = signerInfo.digest ?? unsupported('unsupported digest algorithm');
   let imported: ReturnType<typeof importSignerKey>;
   try {
@@ -89,4 +90,5 @@ export function verifySignerInfo(signed: SignedDataInfo, signerInfo: SignerInfo,
     throw new PkiError('cms.malformed', 'the signer public key is not a valid SubjectPublicKeyInfo', { cause: error });
   }
   verifyValue(signerInfo, signedBytesOf(signed, signerInfo, digest), imported.key, imported.info, digest);
+  return imported.info;
 }

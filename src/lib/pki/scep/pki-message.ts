@@ -17,6 +17,7 @@ import type { CmsDigest } from '../cms/signature-algorithms.js';
 import { parseSignedData } from '../cms/signed-data-reader.js';
 import type { SignerInfo } from '../cms/signed-data-reader.js';
 import { verifySignerInfo } from '../cms/signer-verification.js';
+import type { PublicKeyInfo } from '../public-key.js';
 import { idMessageType, idSenderNonce, idTransactionID, requestTypeOf } from './scep-attributes.js';
 import type { ScepRequestType } from './scep-attributes.js';
 
@@ -29,6 +30,8 @@ export interface PkiMessage {
   /** The certificate that signed the message, and its SubjectPublicKeyInfo. */
   signerCertificate: Buffer;
   signerPublicKey: Buffer;
+  /** What kind of key signed it: the reply can be encrypted to an RSA key only. */
+  signerKeyKind: PublicKeyInfo['kind'];
   /** The SignerInfo's digest algorithm; the reply uses the same. */
   digest: CmsDigest;
   /** The pkcsPKIEnvelope, parsed; the reply is encrypted with its contentEncryption. */
@@ -84,7 +87,7 @@ function readRequest(der: Buffer): PkiMessage {
   const digest = signerInfo.digest ?? unsupported('unsupported digest algorithm');
   const signerCertificate = signerCertificateOf(signed.certificates, signerInfo);
   const signerPublicKey = subjectPublicKeyInfoOf(signerCertificate);
-  verifySignerInfo(signed, signerInfo, signerPublicKey);
+  const signerKey = verifySignerInfo(signed, signerInfo, signerPublicKey);
 
   const attributes = signerInfo.signedAttributes.values;
   const messageType = requestTypeOf(textAttribute(attributes, idMessageType, 'messageType'))
@@ -94,7 +97,7 @@ function readRequest(der: Buffer): PkiMessage {
   const senderNonce = nonceAttribute(attributes);
   if (signed.contentType !== idData || signed.content === undefined) malformed('the pkiMessage has no pkcsPKIEnvelope');
   const envelope = parseEnvelopedData(signed.content, lenient);
-  return { messageType, transactionId, senderNonce, signerCertificate, signerPublicKey, digest, envelope };
+  return { messageType, transactionId, senderNonce, signerCertificate, signerPublicKey, signerKeyKind: signerKey.kind, digest, envelope };
 }
 
 function unsupported(message: string): never {

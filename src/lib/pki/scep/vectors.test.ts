@@ -1,7 +1,7 @@
 // Requests captured from the real clients (scripts/capture-scep-vectors.ts): micromdm's scepclient and
 // certmonger, kept byte for byte, so their encodings are checked on every run, with or without the
 // clients installed. Each is read, its signature verified, decrypted with the test RA's key, and its
-// PKCS#10 read; a CertRep to it opens with nothing but the RA's certificate and the client's.
+// PKCS#10 read; a reply to one carries its transactionID and nonce back.
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +21,9 @@ const raKey = createPrivateKey(readFileSync(join(dir, 'ra.key')));
 const key = { recipientCertificate: raCertificate, rsaRawDecrypt: rawDecryptWith(raKey) };
 
 const vectors = [
-  { file: 'scepclient-pkcsreq.der', messageType: 'PKCSReq', cipher: 'des-cbc', challenge: 'vector-secret', selfSigned: true },
+  { file: 'scepclient-pkcsreq.der', messageType: 'PKCSReq', cipher: /^des-cbc$/, challenge: 'vector-secret', selfSigned: true },
   // scepclient renews with the CSR it kept from enrolling, challenge and all (mcms ignores it in a RenewalReq).
-  { file: 'scepclient-renewalreq.der', messageType: 'RenewalReq', cipher: 'des-cbc', challenge: 'vector-secret', selfSigned: false },
+  { file: 'scepclient-renewalreq.der', messageType: 'RenewalReq', cipher: /^des-cbc$/, challenge: 'vector-secret', selfSigned: false },
   { file: 'certmonger-pkcsreq.der', messageType: 'PKCSReq', cipher: /^aes-/, challenge: 'vector-secret', selfSigned: true },
 ] as const;
 
@@ -31,7 +31,7 @@ for (const vector of vectors) {
   test(`${vector.file}: read, verified, decrypted, its request read`, async () => {
     const message = readPkiMessage(readFileSync(join(dir, vector.file)));
     assert.equal(message.messageType, vector.messageType);
-    assert.match(message.envelope.contentEncryption, typeof vector.cipher === 'string' ? new RegExp(`^${vector.cipher}$`) : vector.cipher);
+    assert.match(message.envelope.contentEncryption, vector.cipher);
     assert.match(message.transactionId, /^[\x20-\x7e]{1,255}$/);
     const signer = readCertificate(message.signerCertificate);
     assert.equal(signer.subject.equals(signer.issuer), vector.selfSigned, 'self-signed for PKCSReq, the old certificate for RenewalReq');
